@@ -24,7 +24,6 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=api_auth,
-    csrf=False,
     openapi_url="/openapi.json",
     docs_url="/docs",
 )

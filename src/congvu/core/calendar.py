@@ -84,8 +84,10 @@ class WorkCalendar:
         office_hours: Iterable[OfficeBlock] | None = None,
         weekend: Iterable[int] = (5, 6),
     ) -> None:
-        self._extra_off = dict(extra_days_off) if isinstance(extra_days_off, Mapping) else {
-            d: "" for d in extra_days_off}
+        if isinstance(extra_days_off, Mapping):
+            self._extra_off = dict(extra_days_off)
+        else:
+            self._extra_off = dict.fromkeys(extra_days_off, "")
         self._extra_work = frozenset(extra_working_days)
         overlap = self._extra_work & set(self._extra_off)
         if overlap:

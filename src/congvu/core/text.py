@@ -15,6 +15,7 @@ untouched.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -291,10 +292,8 @@ def decode_bytes(data: bytes) -> str:
         pass
     as_1252 = "".join(_iter_1252(data))
     candidates = [repair(as_1252)]
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         candidates.append(normalize(data.decode("cp1258")))
-    except UnicodeDecodeError:
-        pass
     return max(candidates, key=vietnamese_score)
 
 

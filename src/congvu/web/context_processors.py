@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from .navigation import nav_items
+
 
 def workspace(request):
     user = getattr(request, "user", None)
-    staff = None
-    if user is not None and user.is_authenticated:
-        staff = getattr(user, "staff", None)
-    return {"current_staff": staff}
+    if user is None or not user.is_authenticated:
+        return {"current_staff": None, "nav_items": []}
+    return {"current_staff": getattr(user, "staff", None), "nav_items": nav_items(request)}

@@ -1,0 +1,31 @@
+# Công Vụ — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test test-fast lint install browser-check eval-extract bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo — set up and serve the demo city on http://127.0.0.1:8000 (SQLite, eager tasks)
+demo: $(STAMP)
+	$(BIN)/congvu demo
+
+## make test — the whole suite (SQLite; set DATABASE_URL=postgres://… for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
