@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import factories
 import pytest
+
+import factories
 
 
 @pytest.fixture(autouse=True)

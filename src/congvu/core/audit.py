@@ -12,6 +12,7 @@ from django.db import models
 
 from .middleware import current_request_context
 from .models import AuditEvent
+from .text import normalize
 
 
 def _jsonable(value: Any) -> Any:
@@ -25,6 +26,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return normalize(value)
     return value
 
 
@@ -64,10 +67,10 @@ def record(
         actor_label=(actor_obj.get_full_name() or actor_obj.get_username()) if actor_obj else "hệ thống",
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
+        object_repr=normalize(str(obj))[:300] if obj is not None else "",
         from_state=str(from_state or ""),
         to_state=str(to_state or ""),
-        note=note or "",
+        note=normalize(note or ""),
         changes=_jsonable(changes or {}),
         ip=ip,
         agency_id=agency_id,

@@ -38,3 +38,29 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to requests whose parameters contain NUL bytes.
+
+    No text field may hold them (PostgreSQL refuses them outright), and no legitimate
+    form or query ever sends them; refusing at the door keeps every input path safe.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        from django.http import HttpResponseBadRequest
+
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest("Tham số chứa ký tự không hợp lệ.")
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            try:
+                values = [v for _k, vs in request.POST.lists() for v in vs]
+            except Exception:  # noqa: BLE001 - malformed bodies are handled by the view/Django
+                values = []
+            if any("\x00" in v for v in values):
+                return HttpResponseBadRequest("Dữ liệu chứa ký tự không hợp lệ.")
+        return self.get_response(request)

@@ -1,6 +1,5 @@
 """Organisation read API: agencies (the whole tree is public to staff) and staff (scoped)."""
 
-from __future__ import annotations
 
 import datetime as dt
 

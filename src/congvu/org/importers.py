@@ -328,10 +328,11 @@ def _agency_row(row, *, actor, default_password):
         raise ValidationFailed(_("loại cơ quan không hợp lệ: %(k)s") % {"k": row.get("kind")}, field="kind")
     code = str(row["code"]).strip().upper()
     valid_from, valid_to = _date(row.get("valid_from"), "valid_from"), _date(row.get("valid_to"), "valid_to")
-    if Agency.objects.filter(code=code, valid_from=valid_from, valid_to=valid_to).exists():
+    name = normalize(str(row["name"])).strip()
+    if Agency.objects.filter(code=code, name=name, valid_from=valid_from, valid_to=valid_to).exists():
         return False  # already imported: importing twice is safe
     services.agency_create(
-        actor=actor, code=code, name=str(row["name"]), short_name=str(row["short_name"]), kind=kind,
+        actor=actor, code=code, name=name, short_name=str(row["short_name"]), kind=kind,
         parent=parent, place_name=str(row.get("place_name") or ""), valid_from=valid_from, valid_to=valid_to,
         exempt_from_onsite_limits=_bool(row.get("exempt"), "exempt"), email=str(row.get("email") or ""),
         phone=str(row.get("phone") or ""), address=str(row.get("address") or ""),
