@@ -51,3 +51,24 @@ def test_admin_screens_for_audit_and_org(client, org, django_user_model):
         assert client.get(url).status_code == 200, url
     # audit events cannot be added or edited in the admin
     assert client.get("/admin/core/auditevent/add/").status_code == 403
+
+
+def test_import_page_for_administrators_only(client, org, settings):
+    settings.CONGVU_REQUIRE_2FA_ROLES = []  # the 2FA flow itself is tested in accounts
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org.snv_clerk.user)
+    assert client.get("/to-chuc/nhap/").status_code == 403
+    client.force_login(org.admin.user)
+    assert "Nhập từ CSV/Excel" in client.get("/to-chuc/").content.decode()
+    bad = SimpleUploadedFile("a.csv", "Mã định danh,Tên,Tên viết tắt\nsai mã,Sở,S\n".encode())
+    response = client.post("/to-chuc/nhap/", {"file": bad, "kind": "agencies"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="import-errors"' in body and "error-summary" in body
+    junk = SimpleUploadedFile("a.xlsx", b"PK\x03\x04garbage")
+    assert "Không đọc được tệp Excel" in client.post("/to-chuc/nhap/", {"file": junk}).content.decode()
+    assert "error-summary" in client.post("/to-chuc/nhap/", {"kind": "nonsense"}).content.decode()
+    good = SimpleUploadedFile("a.csv", "Mã định danh,Tên,Tên viết tắt,Mã cấp trên\n000.00.07.H99,Sở Y tế,SYT,"
+                              "000.00.00.H99\n".encode())
+    response = client.post("/to-chuc/nhap/", {"file": good, "kind": "agencies"})
+    assert response.status_code == 302
