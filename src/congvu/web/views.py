@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-
 from django.utils.translation import gettext as _
 
 from congvu.core.errors import DomainError
@@ -19,7 +18,6 @@ from congvu.org import selectors as org_selectors
 from congvu.org.models import Agency, Role
 
 from .forms import OrgImportForm
-
 from .workqueue import panels
 
 
