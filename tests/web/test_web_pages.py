@@ -72,3 +72,12 @@ def test_import_page_for_administrators_only(client, org, settings):
                               "000.00.00.H99\n".encode())
     response = client.post("/to-chuc/nhap/", {"file": good, "kind": "agencies"})
     assert response.status_code == 302
+
+
+def test_vietnamese_first_whatever_the_browser_says(client, org):
+    client.force_login(org.snv_clerk.user)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in response.content.decode()
+    assert response["Content-Language"] == "vi"
+    assert 'lang="en"' in client.get("/?lang=en").content.decode()
+    assert 'lang="vi"' in client.get("/?lang=xx").content.decode()
