@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-fast lint install browser-check eval-extract bench clean
+.PHONY: demo test test-fast lint install messages browser-check eval-extract bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
+
+## make messages — refresh the English catalogue from the source strings and compile it (needs gettext)
+messages: $(STAMP)
+	cd src/congvu && $(abspath $(BIN))/django-admin makemessages -l en --no-location --no-obsolete
+	cd src/congvu && $(abspath $(BIN))/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
