@@ -91,6 +91,10 @@ def test_second_factor_enforced_for_admin_role(client, org, settings):
     page = client.get("/accounts/otp/setup/")
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=org.admin.user)
+    # The key for typing into an authenticator app by hand is Base32, as the apps expect.
+    import base64
+
+    assert base64.b32encode(device.bin_key).decode().rstrip("=") in page.content.decode()
     assert client.post("/accounts/otp/setup/", {"token": "12ab56"}).status_code == 200  # not digits
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     assert client.post("/accounts/otp/setup/", {"token": code}).status_code == 302

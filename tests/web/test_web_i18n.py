@@ -217,3 +217,27 @@ def test_the_parser_reads_plural_and_context_entries(tmp_path):
     assert entry["flags"] == {"fuzzy", "python-format"} and entry["msgctxt"] == "c"
     assert entry["msgstr"] == {0: "one %(n)s", 1: "many %(n)s"}
     assert placeholders("%(n)s {name} <b>&amp;") == sorted(["%(n)s", "{name}", "<b>", "&amp;"])
+
+
+def test_import_accepts_vietnamese_agency_kinds_while_english_is_active(db):
+    from django.utils import translation
+
+    from congvu.org.importers import import_file
+    from congvu.org.models import Agency
+
+    csv = "code,name,short_name,kind\n000.00.77.H99,Sở Tư pháp,STP,Sở\n".encode()
+    with translation.override("en"):
+        result = import_file(csv, filename="co-quan.csv", kind="agencies")
+    assert result.ok
+    assert Agency.objects.get(code="000.00.77.H99").kind == Agency.Kind.SO
+
+
+def test_builtin_role_names_are_stored_in_vietnamese(db):
+    from django.utils import translation
+
+    from congvu.org.models import Role
+    from congvu.org.services import roles_ensure_builtin
+
+    with translation.override("en"):
+        roles_ensure_builtin()
+    assert Role.objects.get(code=Role.VAN_THU).name == "Văn thư"

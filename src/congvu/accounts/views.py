@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -79,7 +81,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     uri = device.config_url  # includes OTP_TOTP_ISSUER
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("Mã QR xác thực hai lớp"))
     return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg,
-                                                        "secret": device.bin_key.hex(),
+                                                        "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
                                                         "next": _safe_next(request)})
 
 

@@ -84,7 +84,19 @@ SHEET_NAMES = {
     "phong": "rooms", "phong_lam_viec": "rooms", "rooms": "rooms",
     "can_bo": "staff", "nhan_su": "staff", "staff": "staff",
 }
-KIND_ALIASES = {fold(label): value for value, label in Agency.Kind.choices} | {v: v for v in Agency.Kind.values}
+
+
+def _kind_aliases() -> dict[str, str]:
+    """Agency kinds by code and by label in every interface language (built per call: labels are lazy)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    aliases = {v: v for v in Agency.Kind.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            aliases |= {fold(str(label)): value for value, label in Agency.Kind.choices}
+    return aliases
+
 TRUE_WORDS = {"1", "x", "co", "yes", "true", "dung", "y"}
 FALSE_WORDS = {"", "0", "khong", "no", "false", "n"}
 
@@ -323,8 +335,9 @@ def _agency_row(row, *, actor, default_password):
         if parent is None:
             raise _Defer
     kind_key = fold(str(row.get("kind") or ""))
-    kind = KIND_ALIASES.get(kind_key, Agency.Kind.KHAC) if kind_key else Agency.Kind.KHAC
-    if kind_key and kind_key not in KIND_ALIASES:
+    aliases = _kind_aliases()
+    kind = aliases.get(kind_key, Agency.Kind.KHAC) if kind_key else Agency.Kind.KHAC
+    if kind_key and kind_key not in aliases:
         raise ValidationFailed(_("loại cơ quan không hợp lệ: %(k)s") % {"k": row.get("kind")}, field="kind")
     code = str(row["code"]).strip().upper()
     valid_from, valid_to = _date(row.get("valid_from"), "valid_from"), _date(row.get("valid_to"), "valid_to")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congvu.core import audit
@@ -36,8 +37,10 @@ def _full_clean(obj) -> None:
 
 
 def roles_ensure_builtin() -> None:
-    for code, name in Role.BUILTIN.items():
-        Role.objects.get_or_create(code=code, defaults={"name": str(name)})
+    # Stored names are Vietnamese whatever the language of the request that creates them.
+    with translation.override("vi"):
+        for code, name in Role.BUILTIN.items():
+            Role.objects.get_or_create(code=code, defaults={"name": str(name)})
 
 
 @transaction.atomic
