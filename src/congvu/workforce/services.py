@@ -177,8 +177,20 @@ def plan_solve(*, plan_id: int) -> Plan:
     if plan is None or plan.status != Plan.Status.SOLVING:
         return plan
     problem = selectors.build_problem(plan.rule_set)
-    result = solver.solve(problem, time_limit=plan.time_limit, num_workers=2,
-                          progress=lambda pct, note: _set_progress(plan_id, pct, note))
+    try:
+        result = solver.solve(problem, time_limit=plan.time_limit, num_workers=2,
+                              progress=lambda pct, note: _set_progress(plan_id, pct, note))
+    except Exception:
+        # never leave a plan spinning: record the failure, then let the task log the error
+        result = solver.Result("error", {}, [solver.Conflict(
+            "solver_error", "", "Lỗi hệ thống khi lập phương án; vui lòng thử lại hoặc báo quản trị.",
+            "The solver failed; try again or tell the administrator.")], {})
+        _finish(plan_id, problem, result)
+        raise
+    return _finish(plan_id, problem, result)
+
+
+def _finish(plan_id: int, problem: solver.Problem, result: solver.Result) -> Plan:
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan_id)
         if plan.status != Plan.Status.SOLVING:
