@@ -275,3 +275,28 @@ def test_api_schedule_and_plans_scoped(client, org, django_capture_on_commit_cal
     assert client.get(f"/api/v1/workforce/plans/{plan.pk}", **other).status_code == 404
     assert client.get("/api/v1/workforce/plans", **other).json() == []
     assert re.match(r"\d+", str(client.get("/api/v1/workforce/plans", **headers).json()[0]["id"]))
+
+
+def test_preferences_page_and_solver_honours_them(client, org, django_capture_on_commit_callbacks):
+    rule_set = services.rule_set_save(actor=org.snv_leader.user, name="Kỳ tháng 12", period_start=START,
+                                      period_end=END, scope_agencies=[org.snv], ratio=Fraction(1, 2))
+    login(client, org.snv_specialist)
+    url = reverse("workforce:preferences")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"rule_set": rule_set.pk, "day": "05/12/2026", "on_site": "1"})  # a Saturday
+    assert response.status_code == 400 and "Chọn một ngày làm việc" in response.content.decode()
+    assert client.post(url, {"rule_set": rule_set.pk, "day": "ngày mai", "on_site": "1"}).status_code == 400
+    assert client.post(url, {"rule_set": rule_set.pk, "day": "02/12/2026", "on_site": "1"}).status_code == 302
+    assert client.post(url, {"action": "delete", "pk": "abc"}).status_code == 404
+    pref = rule_set.preferences.get()
+    assert pref.staff == org.snv_specialist and pref.on_site
+    # another agency's person cannot see or use this period
+    client.force_login(org.stttt_specialist.user)
+    assert client.post(url, {"rule_set": rule_set.pk, "day": "02/12/2026", "on_site": "1"}).status_code == 400
+    assert client.post(url, {"action": "delete", "pk": str(pref.pk)}).status_code == 404
+    assert rule_set.preferences.count() == 1
+    # the solver gives the specialist the one place on 02/12
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_start(actor=org.snv_leader.user, rule_set=rule_set, time_limit=5)
+    onsite = selectors.plan_onsite(Plan.objects.get(pk=plan.pk))
+    assert onsite[dt.date(2026, 12, 2)] == [str(org.snv_specialist.pk)]

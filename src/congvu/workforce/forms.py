@@ -139,3 +139,16 @@ class AdjustForm(forms.Form):
         self.fields["staff"].label_from_instance = _staff_label
         self.fields["day"].choices = [(d.isoformat(), d.strftime("%d/%m/%Y")) for d in days]
         self.fields["day"].coerce = lambda v: parse_date(v)
+
+
+class PreferenceForm(forms.Form):
+    rule_set = forms.ModelChoiceField(label=_("Kỳ làm việc"), queryset=None)
+    day = DateTextField(label=_("Ngày"))
+    on_site = forms.TypedChoiceField(label=_("Nguyện vọng"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+                                     choices=[("1", _("Làm việc tại trụ sở")), ("0", _("Làm việc tại nhà"))])
+
+    def __init__(self, *args, rule_sets, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import RuleSet
+
+        self.fields["rule_set"].queryset = RuleSet.objects.filter(pk__in=[r.pk for r in rule_sets])

@@ -52,6 +52,16 @@ def get_plan(user, pk) -> Plan:
     return org_selectors.get_scoped(plans(user), user, pk=pk)
 
 
+def rule_sets_for_staff(staff: Staff, *, today: dt.date) -> list[RuleSet]:
+    """Rule sets whose period has not ended and whose scope holds the person's agency."""
+    out = []
+    for rule_set in RuleSet.objects.filter(period_end__gte=today).prefetch_related("scope_agencies"):
+        scope = {a.pk for a in rule_set.scope_agencies.all()} or {rule_set.agency_id}
+        if staff.agency_id in scope:
+            out.append(rule_set)
+    return out
+
+
 def scope_agencies(rule_set: RuleSet) -> list[Agency]:
     agencies = list(rule_set.scope_agencies.order_by("path"))
     return agencies or [rule_set.agency]

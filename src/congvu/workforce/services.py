@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.core import audit
-from congvu.core.errors import Conflict, Forbidden, ValidationFailed
+from congvu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from congvu.core.statemachine import StateMachine, Transition
 from congvu.core.text import normalize
 from congvu.org import selectors as org_selectors
 from congvu.org.models import Agency, Role, Room, Staff
 
 from . import selectors, solver
-from .models import Assignment, CheckIn, Cohort, CoverRequirement, Plan, RuleSet
+from .models import Assignment, CheckIn, Cohort, CoverRequirement, Plan, Preference, RuleSet
 
 PLAN_FLOW = StateMachine(field="status", action_prefix="workforce.plan.", transitions=[
     Transition("start", source={Plan.Status.DRAFT, Plan.Status.READY, Plan.Status.FAILED},
@@ -83,7 +83,7 @@ def parse_ratio(text) -> Fraction | None:
 @transaction.atomic
 def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_basis: str = "",
                   period_start: dt.date, period_end: dt.date, scope_agencies=(), ratio: Fraction | None,
-                  max_per_room: int | None, exempt_agencies=(), exempt_staff=(), must_stay_home=(),
+                  max_per_room: int | None = None, exempt_agencies=(), exempt_staff=(), must_stay_home=(),
                   must_come_in=(), cover=(), cohorts=()) -> RuleSet:
     """Create or replace a rule set.  ``cover``: [(agency, role_code, min)]; ``cohorts``: [(agency, name, [staff])]."""
     _require_manager(actor)
@@ -225,7 +225,8 @@ def _finish(plan_id: int, problem: solver.Problem, result: solver.Result) -> Pla
 def plan_publish(*, actor, plan: Plan) -> Plan:
     _require_manager(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    violations = solver.check_plan(selectors.build_problem(plan.rule_set), selectors.plan_onsite(plan))
+    problem = selectors.build_problem(plan.rule_set)
+    violations = solver.check_plan(problem, _onsite_of(problem, plan))
     if violations:
         raise Conflict(_("Phương án vi phạm quy tắc: %(v)s") % {"v": violations[0].message},
                        details={"violations": [v.as_dict() for v in violations[:50]]})
@@ -236,6 +237,12 @@ def plan_publish(*, actor, plan: Plan) -> Plan:
     return plan
 
 
+def _onsite_of(problem: solver.Problem, plan: Plan) -> dict[dt.date, set[str]]:
+    """The plan's on-site ids, without people who left the scope since it was solved."""
+    known = problem.person_by_id
+    return {d: {i for i in ids if i in known} for d, ids in selectors.plan_onsite(plan).items()}
+
+
 def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> list[solver.Violation]:
     """The hard rules the plan would break if ``staff`` were (not) on site on ``day``."""
     problem = selectors.build_problem(plan.rule_set)
@@ -244,7 +251,7 @@ def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> li
                                field="day")
     if str(staff.pk) not in problem.person_by_id:
         raise ValidationFailed(_("Cán bộ không thuộc phạm vi của phương án."), field="staff")
-    onsite = {d: set(ids) for d, ids in selectors.plan_onsite(plan).items()}
+    onsite = _onsite_of(problem, plan)
     onsite.setdefault(day, set())
     if on_site:
         onsite[day].add(str(staff.pk))
@@ -267,13 +274,40 @@ def assignment_change(*, actor, plan: Plan, staff: Staff, day: dt.date, on_site:
     assignment, _created = Assignment.objects.update_or_create(plan=plan, staff=staff, day=day,
                                                                defaults={"on_site": on_site})
     problem = selectors.build_problem(plan.rule_set)
-    gaps = solver.fairness_gaps(problem, selectors.plan_onsite(plan))
+    gaps = solver.fairness_gaps(problem, _onsite_of(problem, plan))
     plan.fairness_gap = max(gaps.values(), default=0)
     plan.save(update_fields=["fairness_gap"])
     audit.record(action="workforce.plan.adjust", actor=actor, obj=plan,
                  changes={"staff": staff.pk, "day": day, "on_site": [not on_site, on_site]},
                  note=f"{staff.full_name} {day:%d/%m/%Y}: {'tại trụ sở' if on_site else 'tại nhà'}")
     return assignment
+
+
+@transaction.atomic
+def preference_set(*, staff: Staff, rule_set: RuleSet, day: dt.date, on_site: bool) -> Preference:
+    """A person's wish for one working day of a rule set's period (honoured when the rules allow)."""
+    if staff is None:
+        raise Forbidden(_("Tài khoản chưa gắn với cán bộ nào."))
+    if staff.agency_id not in {a.pk for a in selectors.scope_agencies(rule_set)}:
+        raise NotFound(_("Không tìm thấy."))
+    if day not in selectors.working_days(rule_set):
+        raise ValidationFailed(_("Chọn một ngày làm việc trong kỳ %(a)s – %(b)s.") % {
+            "a": f"{rule_set.period_start:%d/%m/%Y}", "b": f"{rule_set.period_end:%d/%m/%Y}"}, field="day")
+    pref, _created = Preference.objects.update_or_create(rule_set=rule_set, staff=staff, day=day,
+                                                         defaults={"on_site": on_site})
+    audit.record(action="workforce.preference.set", actor=staff.user, obj=rule_set, agency_id=staff.agency_id,
+                 note=f"{day:%d/%m/%Y}: {'tại trụ sở' if on_site else 'tại nhà'}")
+    return pref
+
+
+@transaction.atomic
+def preference_delete(*, staff: Staff, pk: int) -> None:
+    pref = Preference.objects.filter(pk=pk, staff=staff).select_related("rule_set").first()
+    if pref is None:
+        raise NotFound(_("Không tìm thấy."))
+    audit.record(action="workforce.preference.delete", actor=staff.user, obj=pref.rule_set,
+                 agency_id=staff.agency_id, note=f"{pref.day:%d/%m/%Y}")
+    pref.delete()
 
 
 # --- attendance ----------------------------------------------------------------------------------------

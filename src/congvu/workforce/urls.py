@@ -16,6 +16,7 @@ urlpatterns = [
     path("phuong-an/<int:pk>/cong-bo/", views.plan_publish, name="plan_publish"),
     path("phuong-an/<int:pk>/excel/", views.plan_export, name="plan_export"),
     path("cua-toi/", views.my_schedule, name="my_schedule"),
+    path("cua-toi/nguyen-vong/", views.preferences, name="preferences"),
     path("diem-danh/", views.checkin, name="checkin"),
     path("diem-danh/phong/<str:token>/", views.checkin_room, name="checkin_room"),
     path("ma-qr-phong/", views.room_codes, name="room_codes"),

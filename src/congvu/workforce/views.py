@@ -23,8 +23,8 @@ from congvu.org import selectors as org_selectors
 from congvu.org.models import Agency, Room, Staff, Unit
 
 from . import exports, selectors, services
-from .forms import COVER_ROLES, AdjustForm, PlanStartForm, RuleSetForm
-from .models import CheckIn, Plan
+from .forms import COVER_ROLES, AdjustForm, PlanStartForm, PreferenceForm, RuleSetForm
+from .models import CheckIn, Plan, Preference
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -263,6 +263,42 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         "staff": staff, "entries": entries, "start": start, "end": end, "today": today,
         "prev": (start - dt.timedelta(days=42)).strftime("%d/%m/%Y"),
         "next": (end + dt.timedelta(days=1)).strftime("%d/%m/%Y")})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Staff say which days they would rather work on site or at home."""
+    staff = org_selectors.staff_of(request.user)
+    if staff is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    rule_sets = selectors.rule_sets_for_staff(staff, today=today)
+    form = PreferenceForm(request.POST if request.POST.get("action") != "delete" else None, rule_sets=rule_sets)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                raw = request.POST.get("pk", "")
+                if not raw.isdigit() or len(raw) > 12:
+                    raise NotFound(_("Không tìm thấy."))
+                services.preference_delete(staff=staff, pk=int(raw))
+                messages.success(request, _("Đã xóa nguyện vọng."))
+                return redirect("workforce:preferences")
+            if form.is_valid():
+                data = form.cleaned_data
+                services.preference_set(staff=staff, rule_set=data["rule_set"], day=data["day"],
+                                        on_site=data["on_site"])
+                messages.success(request, _("Đã ghi nguyện vọng."))
+                return redirect("workforce:preferences")
+        except NotFound:
+            raise Http404 from None
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        status = 400
+    return render(request, "workforce/preferences.html", {
+        "form": form, "rule_sets": rule_sets,
+        "items": Preference.objects.filter(staff=staff, rule_set__in=rule_sets).select_related("rule_set")
+        .order_by("day")}, status=status)
 
 
 @login_required
