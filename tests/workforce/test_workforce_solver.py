@@ -88,7 +88,7 @@ def test_all_staff_exempt_means_no_cap():
 def test_cap_is_floor_of_ratio_times_staff():
     p = problem(people(7), ratio=Fraction(1, 3))
     assert p.cap("SNV") == 2
-    result = solve(p, time_limit=5)
+    result = solve(p, time_limit=2)
     assert all(len(ids) == 2 for ids in result.days.values())  # the caps are filled
     assert result.fairness_gap <= 1
 
@@ -232,3 +232,18 @@ def test_every_returned_plan_holds_every_hard_rule(p):
                                          (Fraction(0), 9, 0), (Fraction(1), 4, 4), (Fraction(3333, 10000), 6, 1)])
 def test_cap_values(ratio, n, cap):
     assert problem(people(n), ratio=ratio).cap("SNV") == cap
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.integers(0, n), min_size=1,
+                                                                                    max_size=12))))
+def test_dealing_a_groups_seats_is_balanced_and_exact(case):
+    from congvu.workforce.solver import _deal
+
+    n, seats = case
+    members = people(n)
+    dealt = _deal(members, seats)
+    for d, k in enumerate(seats):
+        assert sum(row[d] for row in dealt.values()) == k  # every seat of every day is given
+    totals = [sum(row) for row in dealt.values()]
+    assert max(totals) - min(totals) <= 1

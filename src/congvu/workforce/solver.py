@@ -393,6 +393,7 @@ class _Model:
         self.problem = problem
         m = self.model = cp_model.CpModel()
         self.assumptions: dict[object, tuple[str, str, str]] = {}  # literal -> (rule, vi, en)
+        self.cohort_vars: list[tuple[str, int, object]] = []
         days = problem.days
         self.x: dict[str, list] = {p.id: [m.NewBoolVar(f"x_{i}_{d}") for d in range(len(days))]
                                    for i, p in enumerate(problem.staff)}
@@ -434,6 +435,7 @@ class _Model:
                             f"cohorts of {agency.label} never meet on site")
                 for d in range(len(days)):
                     c = {name: m.NewBoolVar(f"c_{agency.code}_{name}_{d}") for name in cohorts}
+                    self.cohort_vars += [(name, d, var) for name, var in c.items()]
                     for p in members:
                         if p.cohort:
                             add(m.AddImplication(self.x[p.id][d], c[p.cohort]), lit)
@@ -586,94 +588,195 @@ def solve(problem: Problem, *, time_limit: float = 30.0, num_workers: int = 2,
                   {d: sorted(v) for d, v in plan.items()}, [], stats)
 
 
-def _solve_agency(problem: Problem, deadline: float, num_workers: int, seed: int):
-    """(status, plan or None, conflicts, stage stats) for a problem of one agency."""
-    built = _Model(problem)
-    m, cp_model, x = built.model, built.cp_model, built.x
-    all_x = [v for vs in x.values() for v in vs]
-    optimal = True
-    stages: list[dict] = []
+@dataclass
+class _Group:
+    """People interchangeable for every hard rule: same room, roles, cohort, exemption and flags."""
 
-    def run(stage: str, share: float):
+    key: tuple
+    members: list[Person]
+    exempt: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def head(self) -> Person:
+        return self.members[0]
+
+    @property
+    def flexible(self) -> bool:
+        return not self.head.must_come_in and not self.head.must_stay_home
+
+
+def _groups(problem: Problem) -> list[_Group]:
+    groups: dict[tuple, _Group] = {}
+    for p in problem.staff:
+        exempt = problem.is_exempt(p)
+        key = (p.room, p.roles, p.cohort, exempt, p.must_stay_home, p.must_come_in)
+        groups.setdefault(key, _Group(key, [], exempt)).members.append(p)
+    return list(groups.values())
+
+
+def _deal(members: list[Person], seats: list[int]) -> dict[str, list[int]]:
+    """Give a group's seats of each day to its members: everyone floor or ceil of the mean, in blocks.
+
+    Each day the seats go to the members with the most days still owed (Ryser's construction, which
+    always succeeds for such balanced quotas); among equals, to those on site the day before."""
+    total, n, n_days = sum(seats), len(members), len(seats)
+    owed = {p.id: total // n + (1 if i < total % n else 0) for i, p in enumerate(members)}
+    out = {p.id: [0] * n_days for p in members}
+    for d, k in enumerate(seats):
+        order = sorted(owed, key=lambda sid: (-owed[sid], -(out[sid][d - 1] if d else 0), sid))
+        for sid in order[:k]:
+            out[sid][d] = 1
+            owed[sid] -= 1
+    return out
+
+
+def _solve_agency(problem: Problem, deadline: float, num_workers: int, seed: int):
+    """(status, plan or None, conflicts, stage stats) for a problem of one agency.
+
+    Fill and fairness are solved on a model of interchangeable groups (a group's count per day; a
+    person's days are then dealt out within the group, floor or ceil of its mean, so the group model is
+    exact); preferences and switches on a model of persons, starting from that plan."""
+    from ortools.sat.python import cp_model
+
+    stages: list[dict] = []
+    optimal = True
+    days = problem.days
+    n_days = len(days)
+    groups = _groups(problem)
+    m = cp_model.CpModel()
+    n = {id(g): [m.NewIntVar(0 if not g.head.must_come_in else g.size,
+                             0 if g.head.must_stay_home else g.size, "") for _ in days] for g in groups}
+    agency = problem.agencies[0]
+    cap = problem.cap(agency.code)
+    counted = [g for g in groups if not g.exempt]
+    for d in range(n_days):
+        if cap is not None and sum(g.size for g in counted) > cap:
+            m.Add(sum(n[id(g)][d] for g in counted) <= cap)
+        for room in problem.rooms:
+            in_room = [g for g in groups if g.head.room == room.id]
+            if sum(g.size for g in in_room) > room.capacity:
+                m.Add(sum(n[id(g)][d] for g in in_room) <= room.capacity)
+            limited = [g for g in in_room if not g.exempt]
+            if sum(g.size for g in limited) > problem.room_limit(room):
+                m.Add(sum(n[id(g)][d] for g in limited) <= problem.room_limit(room))
+        for cover in problem.cover:
+            if cover.min_onsite > 0:
+                m.Add(sum(n[id(g)][d] for g in groups if cover.role in g.head.roles) >= cover.min_onsite)
+        cohorts = sorted({g.head.cohort for g in groups if g.head.cohort})
+        if len(cohorts) > 1:
+            c = {name: m.NewBoolVar("") for name in cohorts}
+            for g in groups:
+                if g.head.cohort:
+                    m.Add(n[id(g)][d] <= g.size * c[g.head.cohort])
+            m.Add(sum(c.values()) <= 1)
+
+    def run(stage: str, share: float, model=None):
         nonlocal optimal
-        remaining = deadline - time.monotonic()
-        solver = _solver(remaining * share, num_workers, seed)
+        solver = _solver((deadline - time.monotonic()) * share, num_workers, seed)
         t0 = time.monotonic()
-        status = solver.Solve(m)
+        status = solver.Solve(model or m)
         entry = {"stage": stage, "status": solver.StatusName(status), "seconds": round(time.monotonic() - t0, 3)}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             entry["objective"] = solver.ObjectiveValue()
             entry["bound"] = solver.BestObjectiveBound()
         stages.append(entry)
-        if status == cp_model.FEASIBLE:
+        if status != cp_model.OPTIMAL:
             optimal = False
         return solver, status
 
-    def keep_hint(solver) -> None:
+    def hint_from(solver) -> None:
         m.ClearHints()
-        proto = m.Proto()
-        values = solver.ResponseProto().solution
-        proto.solution_hint.vars.extend(range(len(values)))
-        proto.solution_hint.values.extend(values)
+        for g in groups:
+            for v in n[id(g)]:
+                m.AddHint(v, solver.Value(v))
 
     # stage 1: fill the allowed on-site places
-    fill = sum(all_x)
+    all_n = [v for g in groups for v in n[id(g)]]
+    fill = sum(all_n)
     m.Maximize(fill)
-    solver, status = run("fill", 0.3)
+    solver, status = run("fill", 0.25)
     if status == cp_model.INFEASIBLE:
         return "infeasible", None, _diagnose(problem, max(2.0, deadline - time.monotonic())), stages
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        label = problem.agencies[0].label
         return "unknown", None, [Conflict(
-            "no_plan_found", problem.agencies[0].code,
-            f"{label}: chưa tìm được phương án trong thời gian cho phép; hãy tăng thời gian.",
-            f"{label}: no plan found within the time limit; allow more time.")], stages
-    best_plan = built.plan(solver)
-    m.Add(fill >= int(round(solver.ObjectiveValue())))
-    keep_hint(solver)
+            "no_plan_found", agency.code,
+            f"{agency.label}: chưa tìm được phương án trong thời gian cho phép; hãy tăng thời gian.",
+            f"{agency.label}: no plan found within the time limit; allow more time.")], stages
+    filled = int(round(solver.ObjectiveValue()))
+    m.Add(fill >= filled)
+    counts = {id(g): [solver.Value(v) for v in n[id(g)]] for g in groups}
+    hint_from(solver)
 
-    # stage 2: fairness within the agency
-    n_days = len(problem.days)
-    flex = [p for p in problem.staff if problem.flexible(p)]
-    stage2_failed = False
-    if len(flex) >= 2:
-        # the gap between the most and the fewest days first; then, among equal gaps, everyone as
-        # close to the mean as possible (so a role that must be covered daily rotates, too)
+    # stage 2: fairness — the gap between the most and the fewest days of the flexible staff, then
+    # everyone's distance from the mean (a person of group g has floor or ceil of T_g / size_g days)
+    flex_groups = [g for g in groups if g.flexible]
+    n_flex = sum(g.size for g in flex_groups)
+    gap_bound = None
+    if n_flex >= 2:
+        flex_total = filled - n_days * sum(g.size for g in groups if g.head.must_come_in)
         hi = m.NewIntVar(0, n_days, "hi")
         lo = m.NewIntVar(0, n_days, "lo")
-        n_flex = len(flex)
-        flex_total = sum(len(ids) for ids in best_plan.values()) - n_days * sum(
-            1 for p in problem.staff if p.must_come_in)
+        m.Add(n_flex * hi >= flex_total)
+        m.Add(n_flex * lo <= flex_total)
         deviations = []
-        for p in flex:
-            total = sum(x[p.id])
-            m.Add(hi >= total)
-            m.Add(lo <= total)
-            dev = m.NewIntVar(0, n_flex * n_days, "")
-            m.Add(dev >= n_flex * total - flex_total)
-            m.Add(dev >= flex_total - n_flex * total)
+        for g in flex_groups:
+            total = sum(n[id(g)])
+            m.Add(g.size * hi >= total)  # hi >= ceil(T_g / size)
+            m.Add(g.size * lo <= total)  # lo <= floor(T_g / size)
+            dev = m.NewIntVar(0, n_flex * n_days * g.size, "")
+            m.Add(dev >= n_flex * total - g.size * flex_total)
+            m.Add(dev >= g.size * flex_total - n_flex * total)
             deviations.append(dev)
         m.Minimize(hi - lo)
-        solver2, status = run("fairness", 0.4)
+        solver2, status = run("fairness", 0.5)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best_plan = built.plan(solver2)
-            m.Add(hi - lo <= int(round(solver2.ObjectiveValue())))
-            keep_hint(solver2)
+            gap_bound = int(round(solver2.ObjectiveValue()))
+            m.Add(hi - lo <= gap_bound)
+            counts = {id(g): [solver2.Value(v) for v in n[id(g)]] for g in groups}
+            hint_from(solver2)
             m.Minimize(sum(deviations))
-            solver2b, status_b = run("spread", 0.4)
-            if status_b in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                best_plan = built.plan(solver2b)
-                m.Add(sum(deviations) <= int(round(solver2b.ObjectiveValue())))
-                keep_hint(solver2b)
-            else:
-                stage2_failed = True
-                optimal = False
-        else:
-            optimal = False  # no proven bound: keep stage 1's plan and stop here
-            stage2_failed = True
-    # stage 3: preferences, then fewer switches
-    if not stage2_failed:
-        day_index = {day: i for i, day in enumerate(problem.days)}
+            solver2b, status = run("spread", 0.5)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                counts = {id(g): [solver2b.Value(v) for v in n[id(g)]] for g in groups}
+
+    values: dict[str, list[int]] = {}
+    for g in groups:
+        values.update(_deal(g.members, counts[id(g)]))
+
+    def as_plan(vals) -> dict[dt.date, list[str]]:
+        return {day: [sid for sid, vs in vals.items() if vs[d]] for d, day in enumerate(days)}
+
+    best_plan = as_plan(values)
+
+    # stage 3: preferences, then fewer switches, on the model of persons, keeping fill and fairness
+    if n_days > 1 or problem.preferences:
+        built = _Model(problem)
+        pm, x = built.model, built.x
+        pm.Add(sum(v for vs in x.values() for v in vs) >= filled)
+        flex = [p for g in flex_groups for p in g.members]
+        if gap_bound is not None:
+            phi = pm.NewIntVar(0, n_days, "hi")
+            plo = pm.NewIntVar(0, n_days, "lo")
+            for p in flex:
+                pm.Add(phi >= sum(x[p.id]))
+                pm.Add(plo <= sum(x[p.id]))
+            pm.Add(phi - plo <= gap_bound)
+        # a complete hint (every variable), so the search starts from the dealt plan
+        for sid, vs in values.items():
+            for v, val in zip(x[sid], vs, strict=True):
+                pm.AddHint(v, val)
+        cohort_of = {p.id: p.cohort for p in problem.staff}
+        for name, d, var in built.cohort_vars:
+            pm.AddHint(var, int(any(vs[d] for sid, vs in values.items() if cohort_of[sid] == name)))
+        if gap_bound is not None:
+            totals = [sum(values[p.id]) for p in flex]
+            pm.AddHint(phi, max(totals))
+            pm.AddHint(plo, min(totals))
+        day_index = {day: i for i, day in enumerate(days)}
         pref_terms = []
         for pref in problem.preferences:
             if pref.staff in x and pref.day in day_index:
@@ -683,16 +786,17 @@ def _solve_agency(problem: Problem, deadline: float, num_workers: int, seed: int
         for p in flex:
             xs = x[p.id]
             for d in range(1, n_days):
-                s = m.NewBoolVar("")
-                m.Add(s >= xs[d] - xs[d - 1])
-                m.Add(s >= xs[d - 1] - xs[d])
-                switches.append(s)
-        if pref_terms or switches:
+                sw = pm.NewBoolVar("")
+                pm.Add(sw >= xs[d] - xs[d - 1])
+                pm.Add(sw >= xs[d - 1] - xs[d])
+                pm.AddHint(sw, int(values[p.id][d] != values[p.id][d - 1]))
+                switches.append(sw)
+        if (pref_terms or switches) and time.monotonic() < deadline - 0.05:
             weight = len(switches) + 1
-            m.Maximize(weight * sum(pref_terms) - sum(switches))
-            solver3, status = run("preferences_switches", 1.0)
+            pm.Maximize(weight * sum(pref_terms) - sum(switches))
+            solver3, status = run("preferences_switches", 1.0, pm)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 best_plan = built.plan(solver3)
-            else:
-                optimal = False
+        elif pref_terms or switches:
+            optimal = False
     return ("optimal" if optimal else "feasible"), best_plan, [], stages
