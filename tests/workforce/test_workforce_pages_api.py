@@ -300,3 +300,30 @@ def test_preferences_page_and_solver_honours_them(client, org, django_capture_on
         plan = services.plan_start(actor=org.snv_leader.user, rule_set=rule_set, time_limit=5)
     onsite = selectors.plan_onsite(Plan.objects.get(pk=plan.pk))
     assert onsite[dt.date(2026, 12, 2)] == [str(org.snv_specialist.pk)]
+
+
+def test_rules_edit_page_keeps_values(client, org):
+    rule_set = services.rule_set_save(actor=org.snv_leader.user, name="Kỳ cũ", period_start=START, period_end=END,
+                                      scope_agencies=[org.snv], ratio=Fraction(1, 3), max_per_room=2,
+                                      cover=[(org.snv, Role.VAN_THU, 1)])
+    login(client, org.snv_leader)
+    body = client.get(reverse("workforce:rules_edit", args=[rule_set.pk])).content.decode()
+    assert 'value="1/3"' in body and 'value="01/12/2026"' in body
+    response = client.post(reverse("workforce:rules_edit", args=[rule_set.pk]),
+                           dict(RULES_POST, name="Kỳ mới", ratio="50%", scope_agencies=[org.snv.pk]))
+    assert response.status_code == 302
+    rule_set.refresh_from_db()
+    assert rule_set.name == "Kỳ mới" and rule_set.ratio == Fraction(1, 2) and RuleSet.objects.count() == 1
+    client.force_login(org.stttt_leader.user)
+    assert client.get(reverse("workforce:rules_edit", args=[rule_set.pk])).status_code == 404
+
+
+def test_demo_loader_is_idempotent(db):
+    from congvu.org import demo as org_demo
+    from congvu.workforce import demo
+
+    org_demo.load()
+    first = demo.load(time_limit=3)
+    assert first["rule_sets"] == 1 and first["status"] == "published"
+    assert demo.load() == {"rule_sets": 0, "plans": 0}
+    assert Plan.objects.count() == 1 and Plan.objects.get().status == Plan.Status.PUBLISHED

@@ -33,7 +33,8 @@ def load(*, time_limit: int = 8) -> dict:
              if Staff.objects.filter(agency=a, is_active=True).exists()]
     cover = []
     for agency in scope:
-        for code, minimum in ((Role.VAN_THU, 1), (Role.LANH_DAO, 1), (Role.MOT_CUA, 1)):
+        # Gia Lai suspended direct reception at the one-stop desks, so no one-stop cover is required
+        for code, minimum in ((Role.VAN_THU, 1), (Role.LANH_DAO, 1)):
             if Staff.objects.filter(agency=agency, is_active=True, roles__code=code).exists():
                 cover.append((agency, code, minimum))
     rule_set = services.rule_set_save(
@@ -45,5 +46,5 @@ def load(*, time_limit: int = 8) -> dict:
     services.PLAN_FLOW.apply(plan, "start", actor=admin, note="demo")
     plan = services.plan_solve(plan_id=plan.pk)
     if plan.status == Plan.Status.READY:
-        services.plan_publish(actor=admin, plan=plan)
-    return {"rule_sets": 1, "plans": 1, "status": plan.status}
+        plan = services.plan_publish(actor=admin, plan=plan)
+    return {"rule_sets": 1, "plans": 1, "status": str(plan.status)}
