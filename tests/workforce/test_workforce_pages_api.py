@@ -327,3 +327,22 @@ def test_demo_loader_is_idempotent(db):
     assert first["rule_sets"] == 1 and first["status"] == "published"
     assert demo.load() == {"rule_sets": 0, "plans": 0}
     assert Plan.objects.count() == 1 and Plan.objects.get().status == Plan.Status.PUBLISHED
+
+
+def test_province_plan_filtered_by_agency(client, org, django_capture_on_commit_callbacks, settings):
+    settings.CONGVU_REQUIRE_2FA_ROLES = []  # the administrator's second factor is tested in accounts
+    rule_set = services.rule_set_save(actor=org.admin.user, name="Toàn tỉnh", period_start=START, period_end=END,
+                                      scope_agencies=[org.snv, org.stttt], ratio=Fraction(1, 3),
+                                      cover=[(org.snv, Role.LANH_DAO, 1), (org.stttt, Role.LANH_DAO, 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_start(actor=org.admin.user, rule_set=rule_set, time_limit=5)
+    client.force_login(org.admin.user)
+    url = reverse("workforce:plan_detail", args=[plan.pk])
+    body = client.get(url + "?xem=nguoi").content.decode()
+    assert f'data-staff="{org.snv_leader.pk}"' in body and f'data-staff="{org.stttt_leader.pk}"' in body
+    body = client.get(url + f"?xem=nguoi&co_quan={org.stttt.pk}").content.decode()
+    assert f'data-staff="{org.snv_leader.pk}"' not in body and f'data-staff="{org.stttt_leader.pk}"' in body
+    assert client.get(url + "?xem=phong&co_quan=xyz").status_code == 200
+    # the plan belongs to the province's agency: a department leader does not see it
+    client.force_login(org.snv_leader.user)
+    assert client.get(url).status_code == 404

@@ -182,3 +182,18 @@ def test_attendance_expected_against_actual(org, django_capture_on_commit_callba
     assert by_staff[org.snv_clerk.pk]["cells"][0] == "T"
     assert by_staff[org.snv_clerk.pk]["onsite"] == 1
     assert sheet["working_days"] == 23  # December 2026: 23 weekdays, no public holiday
+
+
+def test_text_is_nfc_and_progress_polls_while_solving(org, client):
+    import unicodedata
+
+    rule_set = make_rules(org, name=unicodedata.normalize("NFD", "Kỳ làm việc tháng Mười Hai"),
+                          legal_basis=unicodedata.normalize("NFD", "Công văn số 1045/VP-NC"))
+    assert rule_set.name == "Kỳ làm việc tháng Mười Hai" and rule_set.legal_basis == "Công văn số 1045/VP-NC"
+    plan = services.plan_start(actor=org.snv_leader.user, rule_set=rule_set, time_limit=5)  # not committed yet
+    assert plan.status == Plan.Status.SOLVING
+    client.force_login(org.snv_leader.user)
+    body = client.get(f"/lich-lam-viec/phuong-an/{plan.pk}/tien-do/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in body and "Đang lập" in body
+    assert services.plan_solve(plan_id=plan.pk).status == Plan.Status.READY  # what the task does
+    assert services.plan_solve(plan_id=plan.pk).status == Plan.Status.READY  # a repeat changes nothing

@@ -117,11 +117,12 @@ def plan_onsite(plan: Plan) -> dict[dt.date, list[str]]:
     return dict(out)
 
 
-def plan_grid(plan: Plan) -> tuple[list[dt.date], list[dict]]:
+def plan_grid(plan: Plan, *, agency_id: int | None = None) -> tuple[list[dt.date], list[dict]]:
     """Days and one row per person: {staff, cells: [on_site bool per day], onsite_days}."""
     rows: dict[int, dict] = {}
     days: set[dt.date] = set()
-    assignments = (plan.assignments.select_related("staff__user", "staff__room", "staff__agency", "staff__unit")
+    qs = plan.assignments.all() if agency_id is None else plan.assignments.filter(staff__agency_id=agency_id)
+    assignments = (qs.select_related("staff__user", "staff__room", "staff__agency", "staff__unit")
                    .order_by("staff__agency__path", "staff__room__code", "staff__user__full_name", "day"))
     for a in assignments:
         days.add(a.day)
@@ -135,10 +136,11 @@ def plan_grid(plan: Plan) -> tuple[list[dt.date], list[dict]]:
     return ordered, out
 
 
-def plan_by_room(plan: Plan, days: list[dt.date]) -> list[dict]:
+def plan_by_room(plan: Plan, days: list[dt.date], *, agency_id: int | None = None) -> list[dict]:
     """Per room: the people on site each day (``cells`` in the order of ``days``)."""
     rooms: dict = {}
-    for a in (plan.assignments.filter(on_site=True).select_related("staff__user", "staff__room", "staff__agency")
+    qs = plan.assignments.all() if agency_id is None else plan.assignments.filter(staff__agency_id=agency_id)
+    for a in (qs.filter(on_site=True).select_related("staff__user", "staff__room", "staff__agency")
               .order_by("staff__agency__path", "staff__room__code", "staff__user__full_name")):
         room = a.staff.room
         key = (a.staff.agency_id, room.pk if room else None)

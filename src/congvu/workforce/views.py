@@ -147,16 +147,26 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workforce:plan_detail", pk=plan.pk)
 
 
+LARGE_PLAN = 300  # staff: above this, a plan is shown one agency at a time
+
+
 def _plan_context(request, plan: Plan, adjust_form=None, check=None) -> dict:
     view = request.GET.get("xem", "ngay")
-    days, grid = selectors.plan_grid(plan)
+    agencies = selectors.scope_agencies(plan.rule_set)
+    chosen = request.GET.get("co_quan") or request.POST.get("co_quan") or ""
+    agency = next((a for a in agencies if str(a.pk) == chosen), None)
+    if agency is None and len(agencies) > 1 and \
+            plan.assignments.values("staff_id").distinct().count() > LARGE_PLAN:
+        agency = agencies[0]
+    days, grid = selectors.plan_grid(plan, agency_id=agency.pk if agency else None)
     staff_ids = [row["staff"].pk for row in grid]
     context = {"plan": plan, "manager": selectors.can_manage(request.user), "view": view, "days": days,
-               "conflicts": plan.conflicts, "check": check}
+               "conflicts": plan.conflicts, "check": check, "agencies": agencies if len(agencies) > 1 else [],
+               "agency": agency}
     if view == "nguoi":
         context["grid"] = grid
     elif view == "phong":
-        context["rooms"] = selectors.plan_by_room(plan, days)
+        context["rooms"] = selectors.plan_by_room(plan, days, agency_id=agency.pk if agency else None)
     else:
         by_day = defaultdict(list)
         for row in grid:
