@@ -346,3 +346,33 @@ def test_province_plan_filtered_by_agency(client, org, django_capture_on_commit_
     # the plan belongs to the province's agency: a department leader does not see it
     client.force_login(org.snv_leader.user)
     assert client.get(url).status_code == 404
+
+
+def test_plan_page_query_count_does_not_grow_with_staff(client, org, django_capture_on_commit_callbacks,
+                                                          django_assert_max_num_queries):
+    import factories
+
+    for i in range(12):
+        factories.StaffFactory(agency=org.snv, unit=org.snv_unit, room=org.snv_room, roles=[Role.CHUYEN_VIEN],
+                               user__username=f"them.{i}")
+    plan = make_plan(org, django_capture_on_commit_callbacks)
+    login(client, org.snv_leader)
+    for view in ("ngay", "phong", "nguoi"):
+        with django_assert_max_num_queries(25):
+            assert client.get(reverse("workforce:plan_detail", args=[plan.pk]) + f"?xem={view}").status_code == 200
+
+
+def test_work_queue_reminds_to_check_in(client, org):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    rule_set = services.rule_set_save(actor=org.snv_leader.user, name="Hôm nay", period_start=today,
+                                      period_end=today, scope_agencies=[org.snv], ratio=Fraction(1))
+    plan = Plan.objects.create(rule_set=rule_set, agency=org.snv, status=Plan.Status.PUBLISHED,
+                               published_at=timezone.now())
+    Assignment.objects.create(plan=plan, staff=org.snv_specialist, day=today, on_site=False)
+    login(client, org.snv_specialist)
+    body = client.get("/").content.decode()
+    assert "Bạn chưa điểm danh hôm nay" in body and "Làm việc tại nhà" in body
+    services.checkin(staff=org.snv_specialist, mode="home")
+    assert "Bạn chưa điểm danh hôm nay" not in client.get("/").content.decode()
