@@ -16,14 +16,16 @@ Hard rules
     * cohorts: two different cohorts (fixed teams) of one agency are never on site the same day.
 
 Objective, in lexicographic order, solved as successive CP-SAT solves (each stage keeps the
-optimum of the previous one as a constraint and starts from its solution; see
-docs/decisions/0010-roster-solver.md):
+optimum of the previous one as a constraint and starts from its solution), one agency at a time
+(every rule lives inside one agency); see docs/decisions/0010-roster-solver.md:
     1. fill the on-site places the rules allow (maximise the on-site person-days);
     2. fairness: minimise the gap between the most and the fewest on-site days of each agency's
-       flexible staff (neither must-stay-home nor must-come-in), then each person's distance from
+       flexible staff (neither must-stay-home nor must-come-in), then each group's distance from
        the agency's mean;
     3. honour preferences, then avoid needless day-to-day switches (weighted so that one more
        honoured preference always outweighs every switch).
+Stages 1-2 run on a model of groups of interchangeable people (same room, roles, cohort,
+exemption, flags), which is exact; stage 3 runs on the model of persons.
 """
 
 from __future__ import annotations
