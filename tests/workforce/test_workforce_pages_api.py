@@ -324,7 +324,7 @@ def test_demo_loader_is_idempotent(db):
 
     org_demo.load()
     first = demo.load(time_limit=3)
-    assert first["rule_sets"] == 1 and first["status"] == "published"
+    assert first["rule_sets"] == 1 and first["status"] == "published", first
     assert demo.load() == {"rule_sets": 0, "plans": 0}
     assert Plan.objects.count() == 1 and Plan.objects.get().status == Plan.Status.PUBLISHED
 
