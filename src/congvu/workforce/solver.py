@@ -476,6 +476,9 @@ class _Model:
         return out
 
 
+FILL_FLOOR_SECONDS = 2.0
+
+
 def _solver(time_limit: float, num_workers: int, seed: int = 0):
     from ortools.sat.python import cp_model
 
@@ -676,9 +679,9 @@ def _solve_agency(problem: Problem, deadline: float, num_workers: int, seed: int
                     m.Add(n[id(g)][d] <= g.size * c[g.head.cohort])
             m.Add(sum(c.values()) <= 1)
 
-    def run(stage: str, share: float, model=None):
+    def run(stage: str, share: float, model=None, floor: float = 0.0):
         nonlocal optimal
-        solver = _solver((deadline - time.monotonic()) * share, num_workers, seed)
+        solver = _solver(max(floor, (deadline - time.monotonic()) * share), num_workers, seed)
         t0 = time.monotonic()
         status = solver.Solve(model or m)
         entry = {"stage": stage, "status": solver.StatusName(status), "seconds": round(time.monotonic() - t0, 3)}
@@ -700,7 +703,10 @@ def _solve_agency(problem: Problem, deadline: float, num_workers: int, seed: int
     all_n = [v for g in groups for v in n[id(g)]]
     fill = sum(all_n)
     m.Maximize(fill)
-    solver, status = run("fill", 0.25)
+    # The first stage gets at least FILL_FLOOR_SECONDS even when the agency's share of the time limit is
+    # smaller: a first plan matters more than a late one, and a busy machine must not turn a small,
+    # easy agency into "no plan found".
+    solver, status = run("fill", 0.25, floor=FILL_FLOOR_SECONDS)
     if status == cp_model.INFEASIBLE:
         return "infeasible", None, _diagnose(problem, max(2.0, deadline - time.monotonic())), stages
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
