@@ -72,6 +72,8 @@ def test_two_signatures_in_order_with_number_and_date_filled_in_between(pki, dra
         "Lãnh đạo (demo)", "Ủy ban nhân dân thành phố Hải Phòng"]
     assert not report["signatures"][0]["covers_whole_document"]
     assert not report["signatures"][0]["modified_after_signing"]
+    assert report["signatures"][0]["messages"] == [
+        "Có cập nhật hợp lệ sau khi ký: chữ ký số của cơ quan, ngày ban hành, số, ký hiệu."]
     from pypdf import PdfReader
 
     values = PdfReader(io.BytesIO(issued)).get_form_text_fields()
@@ -274,3 +276,30 @@ def test_no_random_byte_change_inside_the_signed_range_verifies(pki, signed_pdf,
     data = bytearray(signed_pdf)
     data[index] = value
     assert _verify(pki, bytes(data))["ok"] is False
+
+
+def test_certificate_valid_at_the_timestamped_signing_time_but_expired_now(draft_pdf):
+    from asn1crypto import keys, x509
+    from cryptography.hazmat.primitives import serialization as ser
+
+    from congvu.signing.backends import Pkcs12Backend
+
+    now = dt.datetime.now(dt.UTC)
+    ca = pki_mod.make_ca(backdate_days=1000)
+    old = pki_mod.issue(ca, "Chứng thư cũ", not_before=now - dt.timedelta(days=800),
+                        not_after=now - dt.timedelta(days=400))
+    tsa = pki_mod.issue(ca, "TSA", timestamping=True, not_before=now - dt.timedelta(days=900))
+
+    def asn1(cert):
+        return x509.Certificate.load(cert.public_bytes(ser.Encoding.DER))
+
+    tsa_key = keys.PrivateKeyInfo.load(tsa.key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8,
+                                                             ser.NoEncryption()))
+    stamper = DummyTimeStamper(tsa_cert=asn1(tsa.cert), tsa_key=tsa_key, fixed_dt=now - dt.timedelta(days=500))
+    backend = Pkcs12Backend(data=old.p12("x"), password="x")
+    with_ts = pdfsign.sign_pdf(draft_pdf, backend, timestamper=stamper, check_certificate=False)
+    report = verify_pdf(with_ts, trust_roots=[asn1(ca.cert)])
+    assert report["ok"], report
+    assert "Chứng thư số còn hiệu lực tại thời điểm ký (theo dấu thời gian)." in report["signatures"][0]["messages"]
+    without_ts = pdfsign.sign_pdf(draft_pdf, backend, check_certificate=False)
+    assert verify_pdf(without_ts, trust_roots=[asn1(ca.cert)])["verdict_code"] == "expired"

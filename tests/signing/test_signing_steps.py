@@ -76,6 +76,10 @@ def test_approve_then_issue_makes_two_valid_visible_signatures(org, pki, creds, 
     fields = PdfReader(io.BytesIO(issued)).get_form_text_fields()
     assert fields[pdfsign.NUMBER_FIELD] == "Số: 07/QĐ-SNV"
     assert fields[pdfsign.DATE_FIELD] == "Hải Phòng, ngày 05 tháng 02 năm 2026"
+    # the organisation's signature locks the fields: rewriting the number afterwards is caught
+    rewritten = pdfsign.fill_issue_fields(issued, number_text="Số: 99/QĐ-SNV", date_text="ngày 01 tháng 01 năm 2020")
+    report = verify_pdf(rewritten, trust_roots=[pki.ca_asn1])
+    assert report["ok"] is False and report["verdict"] == "Văn bản đã bị sửa sau khi ký"
     actions = list(AuditEvent.objects.filter(action__startswith="signing.").values_list("action", flat=True))
     assert "signing.approve" in actions and "signing.issue" in actions
 

@@ -78,6 +78,9 @@ def test_reports_are_scoped_to_uploader_and_agency(client, org, signed):
 
 def test_adding_a_pkcs12_credential_on_the_page(client, org, pki):
     client.force_login(org.snv_leader.user)
+    page = client.get(reverse("signing:credentials"))
+    assert page.status_code == 200 and 'role="alert"' not in page.content.decode()
+    assert client.post(reverse("signing:credentials"), {"kind": "other"}).status_code == 400
     secret = "Mat-khau-trang-55"
     form = {"kind": "pkcs12", "p12-owner": "me", "p12-label": "Chứng thư của tôi",
             "p12-password": "sai", "p12-p12": SimpleUploadedFile("a.p12", pki.leader.p12(secret))}

@@ -89,10 +89,15 @@ def _unique_field_name(writer: IncrementalPdfFileWriter, base: str) -> str:
 
 def sign_pdf(pdf: bytes, backend: SigningBackend, *, field_name: str = "CongVu_ChuKy", reason: str | None = None,
              location: str | None = None, contact_info: str | None = None, visible: Visible | None = None,
-             timestamper=None, check_certificate: bool = True) -> bytes:
-    """Add one PAdES signature as an incremental update; returns the new PDF bytes."""
+             timestamper=None, check_certificate: bool = True, lock_fields: bool = False) -> bytes:
+    """Add one PAdES signature as an incremental update; returns the new PDF bytes.
+
+    ``lock_fields``: a FieldMDP lock on every form field, so that any later change of a field value
+    (e.g. rewriting the issued number) invalidates this signature.
+    """
     writer = open_writer(pdf)
     name = _unique_field_name(writer, field_name)
+    lock = hk_fields.FieldMDPSpec(action=hk_fields.FieldMDPAction.ALL) if lock_fields else None
     with backend.open() as signer:
         if check_certificate:
             check_usable(signer.signing_cert)
@@ -106,14 +111,14 @@ def sign_pdf(pdf: bytes, backend: SigningBackend, *, field_name: str = "CongVu_C
             if not 0 <= page < n_pages:
                 raise SigningFailed("Trang đặt chữ ký không tồn tại.", code="bad_page")
             box = tuple(int(round(v)) for v in visible.box)
-            spec = hk_fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box)
+            spec = hk_fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box, field_mdp_spec=lock)
             style = StaticStampStyle(
                 background=appearance.ImportedPdfBytes(visible.pdf), border_width=0, background_opacity=1.0,
                 background_layout=layout.SimpleBoxLayoutRule(
                     x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
                     margins=layout.Margins.uniform(0)))
         else:
-            spec = hk_fields.SigFieldSpec(sig_field_name=name)
+            spec = hk_fields.SigFieldSpec(sig_field_name=name, field_mdp_spec=lock)
             style = None
         pdf_signer = signers.PdfSigner(meta, signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec)
         try:

@@ -64,7 +64,7 @@ def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
 
 
-def make_ca(common_name: str = "Công Vụ Demo Root CA", *, years: int = 20) -> Identity:
+def make_ca(common_name: str = "Công Vụ Demo Root CA", *, years: int = 20, backdate_days: int = 1) -> Identity:
     key = new_key()
     name = _name(common_name, organisation="Công Vụ (demo)")
     now = _now()
@@ -72,7 +72,8 @@ def make_ca(common_name: str = "Công Vụ Demo Root CA", *, years: int = 20) ->
         x509.CertificateBuilder()
         .subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * years))
+        .not_valid_before(now - dt.timedelta(days=backdate_days))
+        .not_valid_after(now + dt.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=True,

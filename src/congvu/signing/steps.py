@@ -189,7 +189,7 @@ def issue_step(*, pdf: bytes, actor, document, secret: str | None = None) -> byt
     signed = pdfsign.sign_pdf(
         pdf, backend, field_name=ORGANISATION_FIELD, reason=reason, location=document.agency.place_name or None,
         contact_info=document.agency.email or None, visible=pdfsign.Visible(seal.page, seal.box, look),
-        timestamper=conf.timestamper())
+        timestamper=conf.timestamper(), lock_fields=True)
     _audit("signing.issue", actor, document, credential, {"number": numbered, "date": dated,
                                                           "fields_filled": in_fields})
     return signed

@@ -68,6 +68,21 @@ def load_certificates(data: bytes) -> list[asn1_x509.Certificate]:
     return certs
 
 
+# Fields Công Vụ writes, as a clerk would name them.
+FIELD_LABELS = {"CongVu_NguoiKy": "chữ ký của người có thẩm quyền", "CongVu_CoQuan": "chữ ký số của cơ quan",
+                "CongVu_SoKyHieu": "số, ký hiệu", "CongVu_NgayBanHanh": "ngày ban hành",
+                "CongVu_ChuKy": "chữ ký số"}
+
+
+def _field_label(name: str) -> str:
+    base = name.rsplit("_", 1)[0] if name.rsplit("_", 1)[-1].isdigit() else name
+    return FIELD_LABELS.get(base, f"ô “{name}”")
+
+
+def _display(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M:%S") if value else ""
+
+
 def _iso(value: dt.datetime | None) -> str:
     return value.astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat() if value else ""
 
@@ -180,6 +195,7 @@ def _check(sig, trust_roots, crls, ocsps) -> dict[str, Any]:
             messages.append("Dấu thời gian không hợp lệ hoặc không được tin cậy.")
     signed_at = ts_time or status.signer_reported_dt
     entry["signed_at"] = _iso(signed_at)
+    entry["signed_at_text"] = _display(signed_at)
     # Validity at signing time: with a trusted timestamp, validate the chain at that moment.
     indic = status.trust_problem_indic
     if ts_time is not None and indic in (AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
@@ -206,8 +222,8 @@ def _check(sig, trust_roots, crls, ocsps) -> dict[str, Any]:
     entry["modified_after_signing"] = modified
     if coverage == SignatureCoverageLevel.ENTIRE_REVISION and not modified:
         changed = sorted(getattr(status.diff_result, "changed_form_fields", set()) or [])
-        messages.append("Có cập nhật hợp lệ sau khi ký (%s)." % (
-            ", ".join(changed) if changed else "dữ liệu kiểm tra chữ ký"))
+        what = ", ".join(dict.fromkeys(_field_label(n) for n in changed)) if changed else "dữ liệu kiểm tra chữ ký"
+        messages.append(f"Có cập nhật hợp lệ sau khi ký: {what}.")
     if status.revocation_details is not None:
         messages.append("Chứng thư số đã bị thu hồi ngày {}.".format(status.revocation_details.revocation_date.strftime(
             "%d/%m/%Y")))

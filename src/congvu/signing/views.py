@@ -59,13 +59,16 @@ def credentials(request: HttpRequest) -> HttpResponse:
     if staff is None:
         raise Http404
     modules = services.allowed_pkcs11_modules()
-    kind = request.POST.get("kind", "pkcs12")
+    posted = request.method == "POST"
+    kind = request.POST.get("kind", "pkcs12") if posted else ""
     p12_form = Pkcs12Form(request.POST if kind == "pkcs12" else None, request.FILES if kind == "pkcs12" else None,
                           can_manage_agency=can_agency, prefix="p12")
     p11_form = Pkcs11Form(request.POST if kind == "pkcs11" else None, request.FILES if kind == "pkcs11" else None,
                           can_manage_agency=can_agency, modules=modules, prefix="p11")
     status = 200
-    if request.method == "POST":
+    if posted:
+        if kind not in ("pkcs12", "pkcs11"):
+            return HttpResponse(status=400)
         form = p12_form if kind == "pkcs12" else p11_form
         if form.is_valid():
             data = form.cleaned_data
