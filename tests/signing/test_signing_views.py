@@ -141,3 +141,13 @@ def test_api_verify_and_report(client, org, signed):
     other = client.get(f"/api/v1/signing/reports/{body['sha256']}")
     assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/signing/credentials").json() == []
+
+
+def test_oversized_upload_is_refused_before_anything_is_stored(client, org, signed, monkeypatch):
+    from congvu.signing import forms
+
+    monkeypatch.setattr(forms, "MAX_PDF", 1000)
+    client.force_login(org.snv_specialist.user)
+    response = _upload(client, signed)
+    assert response.status_code == 400 and "quá lớn" in response.content.decode()
+    assert not VerificationReport.objects.exists() and not StoredFile.objects.exists()

@@ -90,9 +90,10 @@ def seal_appearance(*, width: float, height: float, image: bytes | None, organis
 
 
 def text_appearance(*, width: float, height: float, text: str, size: float, italic: bool = False,
-                    align: str = "left") -> bytes:
-    """A line of text on white (covers what was under it): the issued number or date."""
-    style = (f"width:100%;height:100%;background:#fff;font-size:{size:.1f}pt;line-height:{height:.2f}pt;"
+                    align: str = "left", cover: bool = True) -> bytes:
+    """A line of text, on white when ``cover`` (hides the draft's line under it): the issued number or date."""
+    background = "#fff" if cover else "transparent"
+    style = (f"width:100%;height:100%;background:{background};font-size:{size:.1f}pt;line-height:{height:.2f}pt;"
              f"white-space:nowrap;text-align:{align};{'font-style:italic;' if italic else ''}")
     return render_box(f'<div style="{style}">{html.escape(text)}</div>', width, height)
 

@@ -31,6 +31,7 @@ from .layout import Box, Place
 NUMBER_FIELD = "CongVu_SoKyHieu"
 DATE_FIELD = "CongVu_NgayBanHanh"
 _READ_ONLY = 1
+COVER_KEY = "/CongVuCover"
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ def add_issue_fields(pdf: bytes, *, number: Place, date: Place) -> bytes:
             pdf_name("/P"): page_ref,
             pdf_name("/DA"): generic.pdf_string(f"/Helv {place.font_size:.1f} Tf 0 g"),
             pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): writer.add_object(blank)}),
+            # Cover the draft's line with white only where we found it; a fallback box must hide nothing.
+            pdf_name(COVER_KEY): generic.BooleanObject(place.found),
         })
         field_ref = writer.add_object(field)
         form["/Fields"].append(field_ref)
@@ -220,8 +223,9 @@ def fill_issue_fields(pdf: bytes, *, number_text: str, date_text: str) -> bytes:
         field = ref.get_object()
         x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
         size = _da_size(field)
+        cover = bool(field.get(COVER_KEY, True))
         rendered = appearance.text_appearance(width=x2 - x1, height=y2 - y1, text=text, size=size, italic=italic,
-                                              align=align)
+                                              align=align, cover=cover)
         xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(rendered)), page_ix=0)
         field[pdf_name("/V")] = generic.pdf_string(text)
         field[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): xobj})

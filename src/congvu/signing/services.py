@@ -247,14 +247,26 @@ def verify_and_store(*, actor, data: bytes, file_name: str = "") -> Verification
         from congvu.core.errors import UnsupportedType
 
         raise UnsupportedType(_("Tệp không phải PDF."))
-    result = verify_pdf(data, trust_roots=conf.trust_roots(), crls=conf.crls())
     stored = store_bytes(data, max_bytes=MAX_PDF, allowed_types={"application/pdf"})
-    staff = org_selectors.staff_of(actor)
+    return verify_stored(actor=actor, stored=stored, file_name=file_name)
+
+
+@transaction.atomic
+def verify_stored(*, actor, stored, agency: Agency | None = None, file_name: str = "") -> VerificationReport:
+    """Verify a file already in the store (an incoming document's PDF…) and keep the report for ``agency``.
+
+    For the documents app: call it (or queue ``tasks.slow_verify_stored_file`` with transaction.on_commit)
+    when a PDF arrives; the report page ``signing:report`` (``sha256``) then shows the result.
+    """
+    result = verify_pdf(stored.read(), trust_roots=conf.trust_roots(), crls=conf.crls())
+    if agency is None:
+        staff = org_selectors.staff_of(actor)
+        agency = staff.agency if staff else None
     row = VerificationReport.objects.create(
-        file=stored, sha256=stored.sha256, file_name=normalize(file_name or "")[:255],
-        agency=staff.agency if staff else None, uploaded_by=actor if getattr(actor, "pk", None) else None,
-        ok=result["ok"], verdict_code=result["verdict_code"], verdict=result["verdict"],
-        signature_count=len(result["signatures"]), report=result)
+        file=stored, sha256=stored.sha256, file_name=normalize(file_name or "")[:255], agency=agency,
+        uploaded_by=actor if getattr(actor, "pk", None) else None, ok=result["ok"],
+        verdict_code=result["verdict_code"], verdict=result["verdict"], signature_count=len(result["signatures"]),
+        report=result)
     audit.record(action="signing.verify", actor=actor, obj=row, agency_id=row.agency_id,
                  changes={"sha256": row.sha256, "verdict": row.verdict_code})
     return row
