@@ -170,19 +170,34 @@ def test_wrong_password_is_a_clear_error_without_the_password(pki, draft_pdf):
         get_backend("no-such-kind")
 
 
-def test_revoked_certificate_from_crl(pki, signed_pdf):
+def _crl_revoking(pki, cert):
+    from asn1crypto import crl as asn1_crl
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     now = dt.datetime.now(dt.UTC)
-    revoked = cx509.RevokedCertificateBuilder().serial_number(pki.leader.cert.serial_number) \
+    revoked = cx509.RevokedCertificateBuilder().serial_number(cert.serial_number) \
         .revocation_date(now - dt.timedelta(hours=1)).build()
     crl = (cx509.CertificateRevocationListBuilder().issuer_name(pki.ca.cert.subject)
            .last_update(now - dt.timedelta(hours=1)).next_update(now + dt.timedelta(days=7))
            .add_revoked_certificate(revoked).sign(pki.ca.key, hashes.SHA256()))
-    from asn1crypto import crl as asn1_crl
-    from cryptography.hazmat.primitives.serialization import Encoding
+    return asn1_crl.CertificateList.load(crl.public_bytes(Encoding.DER))
 
-    report = _verify(pki, signed_pdf, crls=[asn1_crl.CertificateList.load(crl.public_bytes(Encoding.DER))])
+
+def test_revoked_certificate_from_a_configured_crl(pki, signed_pdf):
+    report = _verify(pki, signed_pdf, crls=[_crl_revoking(pki, pki.leader.cert)])
     assert report["ok"] is False and report["verdict_code"] == "revoked"
-    assert report["revocation_data"] is True
+    assert report["verdict"] == "Chứng thư số đã bị thu hồi" and report["revocation_data"] is True
+    # a CRL that revokes somebody else changes nothing
+    assert _verify(pki, signed_pdf, crls=[_crl_revoking(pki, pki.organisation.cert)])["ok"] is True
+
+
+def test_revocation_data_carried_in_the_document_dss(pki, signed_pdf):
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    out = io.BytesIO(signed_pdf)
+    DocumentSecurityStore.add_dss(out, None, crls=[_crl_revoking(pki, pki.leader.cert)])
+    report = _verify(pki, out.getvalue())
+    assert report["verdict_code"] == "revoked" and report["revocation_data"] is True
 
 
 def test_timestamp_with_pyhanko_dummy_tsa(pki, draft_pdf):
