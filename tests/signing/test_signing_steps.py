@@ -128,10 +128,15 @@ def test_issue_refuses_an_unsigned_document_and_other_people(org, creds, documen
         steps.issue_step(pdf=approved, actor=org.snv_clerk.user, document=unnumbered, secret=ORG_SECRET)
 
 
-def test_approve_refuses_others_and_missing_or_wrong_secrets(org, creds, document, draft_pdf):
+def test_approve_refuses_others_and_missing_or_wrong_secrets(org, pki, creds, document, draft_pdf):
     for actor in (org.stttt_leader.user, org.snv_clerk.user):
         with pytest.raises((Forbidden, SigningFailed)):
             steps.approve_step(pdf=draft_pdf, actor=actor, document=document, secret=SECRET)
+    unassigned = SimpleNamespace(**{**vars(document), "signer": None})
+    services.credential_add_pkcs12(actor=org.snv_specialist.user, agency=org.snv, staff=org.snv_specialist,
+                                   label="x", p12=pki.leader.p12(SECRET), password=SECRET)
+    with pytest.raises(Forbidden):  # a specialist is no leader, even with a certificate
+        steps.approve_step(pdf=draft_pdf, actor=org.snv_specialist.user, document=unassigned, secret=SECRET)
     count = AuditEvent.objects.count()
     with pytest.raises(SigningFailed) as err:
         steps.approve_step(pdf=draft_pdf, actor=org.snv_leader.user, document=document)
@@ -263,3 +268,10 @@ def test_demo_loader_is_idempotent_and_demo_credentials_sign(settings, tmp_path,
     settings.CONGVU_SIGNING_DEMO = False  # outside demo mode the demo password is not implied
     with pytest.raises(SigningFailed):
         steps.approve_step(pdf=draft, actor=leader.user, document=doc)
+
+
+def test_unreadable_text_layer_falls_back_to_configured_boxes():
+    assert layout.text_lines(b"%PDF-1.4 broken") == []
+    assert layout.page_count(b"not a pdf at all") == 0
+    place = layout.signature_place(b"%PDF-1.4 broken", "Ai đó", fallback=(-1, (1, 2, 3, 4)))
+    assert not place.found and place.box == (1, 2, 3, 4)

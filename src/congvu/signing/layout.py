@@ -47,11 +47,21 @@ class Place:
 def page_count(pdf: bytes) -> int:
     from pdfminer.pdfpage import PDFPage
 
-    return sum(1 for _ in PDFPage.get_pages(io.BytesIO(pdf)))
+    try:
+        return sum(1 for _ in PDFPage.get_pages(io.BytesIO(pdf)))
+    except Exception:  # noqa: BLE001 - an unreadable text layer only means "use the fallback boxes"
+        return 0
 
 
 def text_lines(pdf: bytes, pages: list[int] | None = None) -> list[Line]:
-    """Text lines (0-based page index) with their boxes and mean glyph size."""
+    """Text lines (0-based page index) with their boxes and mean glyph size ([] when unreadable)."""
+    try:
+        return _text_lines(pdf, pages)
+    except Exception:  # noqa: BLE001 - pdfminer's many parser errors: fall back to configured boxes
+        return []
+
+
+def _text_lines(pdf: bytes, pages: list[int] | None) -> list[Line]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 

@@ -90,6 +90,8 @@ def approve_step(*, pdf: bytes, actor, document, secret: str | None = None) -> b
         raise Forbidden(_("Chỉ lãnh đạo của cơ quan ban hành mới ký duyệt văn bản này."))
     if document.signer is not None and document.signer.pk != staff.pk:
         raise Forbidden(_("Văn bản này do %(name)s ký.") % {"name": document.signer.full_name})
+    if document.signer is None and not actor.role_codes() & {Role.LANH_DAO, Role.LANH_DAO_DON_VI}:
+        raise Forbidden(_("Chỉ lãnh đạo mới ký duyệt văn bản."))
     credential = services.personal_credential(staff)
     if credential is None:
         raise SigningFailed(_("Bạn chưa có chứng thư ký số cá nhân. Hãy thêm tại trang Chữ ký số."),
