@@ -7,11 +7,8 @@ a log line.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.core import audit
@@ -292,7 +289,3 @@ def report_for(user, sha256: str) -> VerificationReport:
     if row is None:
         raise NotFound(_("Không tìm thấy."))
     return row
-
-
-def now() -> dt.datetime:
-    return timezone.now()
