@@ -33,6 +33,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/org/", "congvu.org.api"),
     ("/accounts/", "congvu.accounts.api"),
     ("/workforce/", "congvu.workforce.api"),
+    ("/signing/", "congvu.signing.api"),
 ]
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "congvu.accounts",
     "congvu.org",
     "congvu.workforce",
+    "congvu.signing",
     "congvu.web",
 ]
 
@@ -216,6 +217,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Working-day calendar ------------------------------------------------------------------------
 # Office hours as "HH:MM-HH:MM" blocks; unconfirmed per province, so configurable.
 CONGVU_OFFICE_HOURS = env.list("CONGVU_OFFICE_HOURS", default=["07:30-11:30", "13:30-17:00"])
+
+# --- Digital signatures (congvu.signing) ------------------------------------------------------------
+# PEM files of the CAs whose certificates are trusted when verifying (e.g. the Government Cipher Committee's).
+CONGVU_TRUST_ROOTS = env.list("CONGVU_TRUST_ROOTS", default=[])
+# CRL files (DER or PEM) consulted as revocation data in addition to what a document carries.
+CONGVU_SIGNING_CRLS = env.list("CONGVU_SIGNING_CRLS", default=[])
+# RFC 3161 timestamp authority; empty = signatures without timestamp.
+CONGVU_TSA_URL = env.str("CONGVU_TSA_URL", default="")
+CONGVU_TSA_TIMEOUT = env.int("CONGVU_TSA_TIMEOUT", default=10)
+# PKCS#11 modules (token/HSM libraries) a credential may name; nothing else is ever loaded.
+CONGVU_PKCS11_MODULES = env.list("CONGVU_PKCS11_MODULES", default=[
+    "/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"])
+# Demo mode: trust the demo CA made by `congvu demo`, and let demo credentials sign without a password.
+CONGVU_SIGNING_DEMO = env.bool("CONGVU_SIGNING_DEMO", default=not PRODUCTION)
+# Fallback boxes (page, x1, y1, x2, y2 in PDF points; negative page counts from the end) when the text
+# layer does not show where the number, the date and the signature block are.
+CONGVU_SIGNING_NUMBER_BOX = env.list("CONGVU_SIGNING_NUMBER_BOX", cast=float, default=[0, 90, 730, 300, 750])
+CONGVU_SIGNING_DATE_BOX = env.list("CONGVU_SIGNING_DATE_BOX", cast=float, default=[0, 300, 705, 560, 725])
+CONGVU_SIGNING_SIGNATURE_BOX = env.list("CONGVU_SIGNING_SIGNATURE_BOX", cast=float,
+                                        default=[-1, 360, 150, 490, 225])
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
