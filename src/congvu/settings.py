@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "congvu.core",
     "congvu.accounts",
     "congvu.org",
+    "congvu.documents",
     "congvu.web",
 ]
 

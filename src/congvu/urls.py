@@ -7,6 +7,7 @@ from .api import api
 urlpatterns = [
     path("", include("congvu.web.urls")),
     path("accounts/", include("congvu.accounts.urls")),
+    path("van-ban/", include("congvu.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
