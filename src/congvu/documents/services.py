@@ -255,6 +255,13 @@ def incoming_register(*, actor, data: dict, files=(), agency: Agency | None = No
     agency = agency or staff.agency
     if not is_clerk(staff, agency.pk):
         raise Forbidden(_("Chỉ văn thư của cơ quan được vào sổ văn bản đến."))
+    return register_new_incoming(actor=actor, agency=agency, data=data, files=files,
+                                 confirm_duplicate=confirm_duplicate, staff=staff)
+
+
+def register_new_incoming(*, actor, agency: Agency, data: dict, files, confirm_duplicate: bool = False,
+                          staff: Staff | None = None) -> Document:
+    """Registration without the permission check (callers check; the importer runs as the system)."""
     meta = clean_metadata(data, direction=Direction.INCOMING)
     files = _files(files)
     if not files:
@@ -605,7 +612,9 @@ def draft_update(*, actor, document: Document, data: dict, signer: Staff | None 
     if not _can_edit(staff, doc):
         raise Forbidden(_("Chỉ người soạn thảo được sửa dự thảo khi đang soạn hoặc bị trả lại."))
     before = audit.snapshot(doc)
-    _apply_outgoing(doc, clean_metadata(data, direction=Direction.OUTGOING), _signer(doc.agency_id, signer))
+    meta = clean_metadata(data, direction=Direction.OUTGOING)
+    meta["unit_abbr"] = meta["unit_abbr"] or doc.unit_abbr
+    _apply_outgoing(doc, meta, _signer(doc.agency_id, signer))
     doc.save()
     if recipients is not None or external_recipients is not None:
         doc.recipients_text = doc.recipients_text if data.get("recipients_text") else ""

@@ -1,0 +1,93 @@
+"""``congvu documents import PATH... --agency CODE [--direction incoming|outgoing]`` and
+``congvu documents search QUERY [--agency CODE] [--limit N] --json``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from congvu.core.errors import DomainError
+from congvu.core.filetext import FileTextError, text_of
+from congvu.documents import importer
+from congvu.documents import selectors as doc_selectors
+from congvu.org.selectors import agency_by_code
+
+
+class Command(BaseCommand):
+    help = "Official documents: import files from older systems, search."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="register files (metadata read from each file)")
+        imp.add_argument("paths", nargs="+", metavar="PATH")
+        imp.add_argument("--agency", required=True, help="identifier code of the agency (mã định danh)")
+        imp.add_argument("--direction", choices=["incoming", "outgoing"], default="incoming")
+        imp.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        se = sub.add_parser("search", help="full-text search")
+        se.add_argument("query")
+        se.add_argument("--agency", help="only documents of this agency (identifier code)")
+        se.add_argument("--limit", type=int, default=20)
+        se.add_argument("--json", action="store_true", help="print a JSON array")
+
+    def handle(self, *args, action, **options):
+        try:
+            if action == "import":
+                self._import(options)
+            else:
+                self._search(options)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _import(self, options):
+        agency = agency_by_code(options["agency"])
+        paths = options["paths"]
+        started = time.monotonic()
+        failed = 0
+        for i, raw in enumerate(paths, start=1):
+            path = Path(raw)
+            try:
+                if not path.is_file():
+                    raise importer.ImportError_(f"không có tệp: {raw}")
+                data = path.read_bytes()
+                doc = importer.import_file(data=data, name=path.name, agency=agency,
+                                           direction=options["direction"])
+            except (importer.ImportError_, DomainError, FileTextError, OSError) as exc:
+                failed += 1
+                self.stdout.write(json.dumps({"file": raw, "error": str(exc)}, ensure_ascii=False))
+            else:
+                self.stdout.write(json.dumps({"file": raw, "id": doc.pk, "number": doc.register_number,
+                                              "reference": doc.reference}, ensure_ascii=False))
+            if not options["quiet"] and (len(paths) >= 20 and (i % 10 == 0 or i == len(paths))):
+                rate = i / max(time.monotonic() - started, 1e-6)
+                self.stderr.write(f"\r{i}/{len(paths)} tệp, {rate:.1f} tệp/giây, lỗi {failed}",
+                                  ending="\n" if i == len(paths) else "")
+                self.stderr.flush()
+        if failed:  # after every file was tried: scripts see a non-zero exit
+            raise CommandError(f"{failed}/{len(paths)} tệp không nhập được (xem các dòng \"error\")")
+
+    def _search(self, options):
+        limit = options["limit"]
+        if not 1 <= limit <= 200:
+            raise CommandError("--limit phải từ 1 đến 200")
+        if len(options["query"]) > 1000:
+            raise CommandError("từ khóa quá dài")
+        agency_id = agency_by_code(options["agency"]).pk if options.get("agency") else None
+        user = importer.system_user()
+        hits, total = doc_selectors.search(user, options["query"], agency_id=agency_id, limit=limit)
+        docs = {d.pk: d for d in doc_selectors.documents_by_ids(user, [h.document_id for h in hits])}
+        rows = [{"id": d.pk, "number": d.number, "symbol": d.symbol, "reference": d.reference, "subject": d.subject,
+                 "date": (d.issued_on or d.received_on).isoformat() if (d.issued_on or d.received_on) else None,
+                 "agency": d.agency.code, "direction": d.direction, "status": d.status, "score": round(h.score, 6)}
+                for h in hits if (d := docs.get(h.document_id))]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False))
+            return
+        for r in rows:
+            self.stdout.write(f"{r['id']:>8}  {r['reference'] or '—':<20} {r['date'] or '':<10}  {r['subject']}")
+        self.stdout.write(f"({total} kết quả)")
+
+
+__all__ = ["Command", "text_of"]
