@@ -244,7 +244,8 @@ def document_file(request, doc_id: int, file_id: int):
 
 
 @router.post("/incoming", summary="Upload and register an incoming document (Idempotency-Key supported)")
-def incoming_register(request, file: UploadedFile = File(...),  # noqa: B008 - ninja declares parts this way doc_type: str = Form("cong_van"),
+def incoming_register(request, file: UploadedFile = File(...),  # noqa: B008 - ninja declares parts this way
+                      doc_type: str = Form("cong_van"),
                       number: int | None = Form(None), symbol: str = Form(""), issuer_name: str = Form(...),
                       issued_on: str = Form(""), subject: str = Form(...), signer_name: str = Form(""),
                       urgency: int = Form(0), confidentiality: int = Form(0), due_on: str = Form(""),
