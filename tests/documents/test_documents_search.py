@@ -49,7 +49,11 @@ def test_search_ignores_diacritics_and_case_and_reads_file_text(org, backend):
     assert ids(selectors.search(user, "cải cách")[0]) == [a.pk]
     assert ids(selectors.search(user, "do son")[0]) == [a.pk]  # from the PDF's text layer
     assert ids(selectors.search(user, "chuyen doi")[0]) == [b.pk]
-    assert ids(selectors.search(user, "chuyen đổ")[0]) == [b.pk]  # prefix of the last word
+    assert selectors.search(user, "chuyển đổi s")[0] == []  # a one-letter last word is a whole word
+    assert ids(selectors.search(user, "kế hoạch chuy")[0]) == [b.pk]  # prefix of the last word
+    assert selectors.search(user, "ke hoach chuyen doi x")[0] == []  # short last words match whole words only
+    assert ids(selectors.search(user, "cach hanh")[0]) == [a.pk]
+    assert selectors.search(user, "hanh ch")[0] == []
     assert ids(selectors.search(user, "15/BNV-CCHC")[0]) == [a.pk]
     assert selectors.search(user, "không-có-từ-này-xyz")[0] == []
     assert selectors.search(user, "!!! ''' \"")[0] == []

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from congvu.core.text import fold
 
 from .models import Document, SearchEntry
 
 MAX_TOKENS = 12
+# The last word is matched as a prefix (the person may still be typing) when it has at least this many
+# letters; shorter prefixes of Vietnamese syllables ("ho", "th") match a large part of any corpus.
+MIN_PREFIX = 3
 MAX_TOKEN_LEN = 40
 _WORD = re.compile(r"[^\W_]+")
 
@@ -63,7 +66,10 @@ class SearchBackend:
     def remove(self, document_id: int) -> None:  # pragma: no cover - interface
         pass
 
-    def search(self, visible: QuerySet, tokens: list[str], *, limit: int, offset: int = 0) -> tuple[list[Hit], int]:
+    def search(self, visible: QuerySet, tokens: list[str], *, limit: int, offset: int = 0,
+               prefilter: dict | None = None) -> tuple[list[Hit], int]:
+        """Ranked hits among ``visible`` (``prefilter`` repeats the scope and filters for back-ends that
+        narrow with their own indexes; ``visible`` stays the rule)."""
         raise NotImplementedError
 
 
@@ -72,17 +78,64 @@ class PostgresBackend(SearchBackend):
 
     @staticmethod
     def tsquery(tokens: list[str]) -> str:
-        return " & ".join(f"{t}:*" if i == len(tokens) - 1 else t for i, t in enumerate(tokens))
+        return " & ".join(f"{t}:*" if i == len(tokens) - 1 and len(t) >= MIN_PREFIX else t
+                          for i, t in enumerate(tokens))
 
-    def search(self, visible, tokens, *, limit, offset=0):
+    # Ranking every match of a very common word over a million rows is too slow for a search box.  The
+    # indexes narrow first (GIN on the words, b-tree on agency/date copies), then at most CANDIDATES matches
+    # are read and ranked; the total is exact up to CANDIDATES and reported as CANDIDATES beyond (a query
+    # that broad needs more words or filters anyway).  See docs/decisions/0041-document-search.md.
+    CANDIDATES = 1000
+
+    def search(self, visible, tokens, *, limit, offset=0, prefilter=None):
+        from django.conf import settings
+        from django.db import connection as conn
+
+        pf = prefilter or {}
+        cap = max(getattr(settings, "CONGVU_SEARCH_CANDIDATES", self.CANDIDATES), offset + limit)
         q = self.tsquery(tokens)
-        base = (SearchEntry.objects.filter(document__in=visible.values("pk"))
-                .extra(where=["documents_searchentry.tsv @@ to_tsquery('simple', %s)"], params=[q]))
-        total = base.count()
-        rows = (base.extra(select={"score": "ts_rank_cd(documents_searchentry.tsv, to_tsquery('simple', %s), 1)"},
-                           select_params=[q])
-                .order_by("-score", "-document_id").values_list("document_id", "score")[offset:offset + limit])
-        return [Hit(d, float(s)) for d, s in rows], total
+        where, params = ["se.tsv @@ to_tsquery('simple', %s)"], [q]
+        if pf.get("agency_ids") is not None:
+            where.append("se.agency_id = ANY(%s)")
+            params.append(list(pf["agency_ids"]))
+        secret = ["se.confidentiality = 0"]
+        if pf.get("staff_id"):
+            secret.append("se.document_id IN (SELECT a.document_id FROM documents_access a WHERE a.staff_id = %s)")
+            params.append(pf["staff_id"])
+        if pf.get("keeper_agency_id"):
+            secret.append("se.agency_id = %s")
+            params.append(pf["keeper_agency_id"])
+        where.append("(" + " OR ".join(secret) + ")")
+        for field in ("doc_type", "direction", "status"):
+            if pf.get(field):
+                where.append(f"se.{field} = %s")
+                params.append(pf[field])
+        if pf.get("agency_id"):
+            where.append("se.agency_id = %s")
+            params.append(pf["agency_id"])
+        if pf.get("date_from"):
+            where.append("se.day >= %s")
+            params.append(pf["date_from"])
+        if pf.get("date_to"):
+            where.append("se.day <= %s")
+            params.append(pf["date_to"])
+        with conn.cursor() as cur:
+            cur.execute(
+                f"""SELECT c.document_id, ts_rank_cd(c.tsv, to_tsquery('simple', %s), 1) AS score,
+                           count(*) OVER () AS total
+                    FROM (SELECT se.document_id, se.tsv FROM documents_searchentry se
+                          WHERE {" AND ".join(where)} LIMIT %s) c
+                    ORDER BY score DESC, c.document_id DESC LIMIT %s OFFSET %s""",
+                [q, *params, cap, limit, offset])
+            rows = cur.fetchall()
+            total = rows[0][2] if rows else 0
+            if not rows and offset:
+                cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM documents_searchentry se "
+                            f"WHERE {' AND '.join(where)} LIMIT %s) c", [*params, cap])
+                total = cur.fetchone()[0]
+        # Defence in depth: only documents the ORM's visibility rule also allows.
+        allowed = set(visible.filter(pk__in=[r[0] for r in rows]).values_list("pk", flat=True))
+        return [Hit(d, float(s)) for d, s, _t in rows if d in allowed], total
 
 
 class Fts5Backend(SearchBackend):
@@ -90,7 +143,8 @@ class Fts5Backend(SearchBackend):
 
     @staticmethod
     def match(tokens: list[str]) -> str:
-        return " ".join(f'"{t}"*' if i == len(tokens) - 1 else f'"{t}"' for i, t in enumerate(tokens))
+        return " ".join(f'"{t}"*' if i == len(tokens) - 1 and len(t) >= MIN_PREFIX else f'"{t}"'
+                        for i, t in enumerate(tokens))
 
     def index(self, entry):
         with connection.cursor() as cur:
@@ -101,7 +155,7 @@ class Fts5Backend(SearchBackend):
         with connection.cursor() as cur:
             cur.execute("DELETE FROM documents_fts WHERE rowid = %s", [document_id])
 
-    def search(self, visible, tokens, *, limit, offset=0):
+    def search(self, visible, tokens, *, limit, offset=0, prefilter=None):
         m = self.match(tokens)
         with connection.cursor() as cur:
             cur.execute("SELECT rowid, -bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH %s", [m])
@@ -117,10 +171,13 @@ class Fts5Backend(SearchBackend):
 class LikeBackend(SearchBackend):
     name = "like"
 
-    def search(self, visible, tokens, *, limit, offset=0):
+    def search(self, visible, tokens, *, limit, offset=0, prefilter=None):
         qs = SearchEntry.objects.filter(document__in=visible.values("pk"))
-        for t in tokens:
-            qs = qs.filter(text__contains=t)
+        for i, t in enumerate(tokens):
+            prefix = i == len(tokens) - 1 and len(t) >= MIN_PREFIX
+            qs = qs.filter(Q(text__startswith=t + (" " if not prefix else "")) | Q(text__contains=" " + t +
+                                                                                ("" if prefix else " "))
+                           | Q(text=t) | (Q(text__endswith=" " + t) if not prefix else Q(pk__in=[])))
         scored = []
         for doc_id, text in qs.values_list("document_id", "text")[:5000]:
             found = text.split()
@@ -162,7 +219,8 @@ def reindex(doc: Document) -> SearchEntry:
     for f in doc.files.order_by("version", "id"):
         latest[(f.role, f.name)] = f.text
     text = document_text(doc, list(latest.values()))
-    entry, _created = SearchEntry.objects.update_or_create(document=doc, defaults={"text": text})
+    entry, _created = SearchEntry.objects.update_or_create(document=doc, defaults={
+        "text": text, **SearchEntry.fields_of(doc)})
     b = backend()
     if isinstance(b, Fts5Backend) or (connection.vendor == "sqlite" and _sqlite_has_fts(
             str(connection.settings_dict.get("NAME")))):

@@ -124,7 +124,13 @@ def search(user, query: str, *, doc_type: str = "", agency_id: int | None = None
     if date_to:
         qs = qs.filter(Q(issued_on__lte=date_to) | Q(issued_on__isnull=True, received_on__lte=date_to))
     limit = max(1, min(int(limit), 200))
-    return search_mod.backend().search(qs, tokens, limit=limit, offset=max(0, int(offset)))
+    staff = staff_of(user)
+    ids = visible_agency_ids(user)
+    prefilter = {"agency_ids": ids, "staff_id": staff.pk if staff else None,
+                 "keeper_agency_id": staff.agency_id if staff and Role.VAN_THU in user.role_codes() else None,
+                 "doc_type": doc_type, "direction": direction, "status": status, "agency_id": agency_id,
+                 "date_from": date_from, "date_to": date_to}
+    return search_mod.backend().search(qs, tokens, limit=limit, offset=max(0, int(offset)), prefilter=prefilter)
 
 
 def documents_by_ids(user, ids: list[int]) -> list[Document]:
