@@ -49,7 +49,7 @@ trữ tài liệu hồ sơ công việc số hóa phần mềm quản lý văn b
 hành chính phạt tiền cưỡng chế thi hành án hòa giải cơ sở dân tộc tôn giáo tín ngưỡng lễ hội di tích danh lam
 thắng cảnh biển đảo biên giới quốc phòng quân sự dân quân tự vệ tuyển quân nghĩa vụ hội nghị hội thảo tập huấn bồi
 dưỡng nghiệp vụ kỹ năng ngoại ngữ tin học cơ quan đơn vị tổ chức cá nhân đoàn thể mặt trận tổ quốc công đoàn thanh
-niên phụ nữ cựu chiến binh hội nông dân người cao tuổi trẻ em bình đẳng giới dân số kế hoạch hóa gia đình""".split()
+niên phụ nữ cựu chiến binh hội nông dân người cao tuổi trẻ em bình đẳng giới dân số kế hoạch hóa gia đình""".split()  # noqa: SIM905
 
 TYPES = [("cong_van", ""), ("quyet_dinh", "QĐ"), ("thong_bao", "TB"), ("ke_hoach", "KH"), ("bao_cao", "BC"),
          ("to_trinh", "TTr"), ("giay_moi", "GM"), ("chi_thi", "CT"), ("huong_dan", "HD")]
@@ -115,7 +115,7 @@ def generate(n: int, agencies, batch: int = 100_000) -> float:
                   ARRAY(SELECT (floor({v} * power(random(), 1.6)))::int + 1
                         FROM generate_series(1, 60 + (mod(g, 2)))) AS b_idx,
                   (mod(g, 20)) + 1 AS ag, (mod(g, {len(codes)})) + 1 AS ty
-                FROM generate_series(%s, %s) g""", [start, end])
+                FROM generate_series(%s, %s) g""", [start, end])  # noqa: S608 - numbers only
             cur.execute("""
                 INSERT INTO documents_document (id, agency_id, direction, status, doc_type, number, symbol,
                   issuer_name, place, issued_on, subject, body, unit_abbr, signer_name, signer_title, authority,
@@ -144,8 +144,8 @@ def generate(n: int, agencies, batch: int = 100_000) -> float:
                        ELSE (%(abbrs)s::text[])[ty] || ' ' || (%(shorts)s::text[])[ag] END,
                   array_to_string(ARRAY(SELECT (%(folded)s::text[])[i] FROM unnest(s_idx) i), ' '),
                   array_to_string(ARRAY(SELECT (%(folded)s::text[])[i] FROM unnest(b_idx) i), ' ')))
-                FROM bench_gen JOIN documents_document d ON d.id = %(base)s + g""", {"base": base, "abbrs": [fold(a) for a in abbrs], "shorts": shorts,
-                                    "folded": folded})
+                FROM bench_gen JOIN documents_document d ON d.id = %(base)s + g""",
+                        {"base": base, "abbrs": [fold(a) for a in abbrs], "shorts": shorts, "folded": folded})
             connection.commit() if not connection.get_autocommit() else None
             print(f"  {end:>9} documents, {time.monotonic() - started:7.1f} s", file=sys.stderr, flush=True)
         cur.execute("SELECT setval(pg_get_serial_sequence('documents_document', 'id'), "
@@ -189,7 +189,8 @@ def measure(user, qs) -> dict:
         totals.append(total)
     times.sort()
     return {"queries": len(times), "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "p99_ms": round(times[int(len(times) * 0.99) - 1], 1),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+            "p99_ms": round(times[int(len(times) * 0.99) - 1], 1),
             "max_ms": round(times[-1], 1), "median_hits": int(statistics.median(totals)), "max_hits": max(totals)}
 
 
