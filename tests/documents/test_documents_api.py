@@ -140,3 +140,14 @@ def test_search_over_api(client, org):
     r = client.get("/api/v1/documents/search", {"q": "x", "date_from": "hôm qua"}, **bearer(org.snv_specialist))
     assert r.status_code == 422
     assert client.get("/api/v1/documents/search", {"q": "x" * 1001}, **bearer(org.snv_specialist)).status_code == 400
+
+
+def test_upload_too_large_is_413_and_legacy_text_is_repaired(client, org, settings):
+    settings.CONGVU_MAX_UPLOAD_BYTES = 2000
+    r = upload(client, org.snv_clerk)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    assert not Document.objects.exists()
+    settings.CONGVU_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+    r = upload(client, org.snv_clerk, issuer_name="Bé Néi vô", subject="C¶i c¸ch hµnh chÝnh")  # TCVN3
+    assert r.status_code == 201 and r.json()["issuer_name"] == "Bộ Nội vụ"
+    assert r.json()["subject"] == "Cải cách hành chính"

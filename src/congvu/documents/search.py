@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from congvu.core.text import fold
@@ -119,7 +119,9 @@ class PostgresBackend(SearchBackend):
         if pf.get("date_to"):
             where.append("se.day <= %s")
             params.append(pf["date_to"])
-        with conn.cursor() as cur:
+        with transaction.atomic(), conn.cursor() as cur:
+            # Enough memory that the bitmaps of common words stay exact (no lossy recheck of every row).
+            cur.execute("SET LOCAL work_mem = '32MB'")
             cur.execute(
                 f"""SELECT c.document_id, ts_rank_cd(c.tsv, to_tsquery('simple', %s), 1) AS score,
                            count(*) OVER () AS total
