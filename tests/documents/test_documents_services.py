@@ -239,6 +239,8 @@ def test_outgoing_chain_with_return_and_versions(org):
     # the receiving clerk registers it
     reg = services.incoming_register_received(actor=org.stttt_clerk.user, document=copy)
     assert reg.status == S.REGISTERED and reg.register_number == 1
+    receipt = AuditEvent.objects.get(action="documents.outgoing.registered_by_recipient")
+    assert receipt.object_id == str(doc.pk) and receipt.note == org.stttt.name
 
 
 def test_numbers_are_taken_at_issue_so_abandoned_drafts_leave_no_gap(org):

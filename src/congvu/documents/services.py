@@ -317,6 +317,9 @@ def incoming_register_received(*, actor, document: Document, data: dict | None =
     INCOMING.apply(doc, "register", actor=actor, changes={"register_number": doc.register_number})
     grant(doc, staff, "clerk")
     search.reindex(doc)
+    if doc.source_id:  # the sender sees that the recipient received and registered it
+        audit.record(action="documents.outgoing.registered_by_recipient", actor=actor, obj=doc.source,
+                     note=doc.agency.name, changes={"recipient_document": doc.pk})
     return doc
 
 

@@ -54,7 +54,9 @@ ACTION_LABELS = {
     "documents.outgoing.return": _l("Trả lại để sửa"), "documents.outgoing.approve": _l("Duyệt"),
     "documents.outgoing.issue": _l("Cấp số, ban hành"), "documents.outgoing.distribute": _l("Phân phối"),
     "documents.outgoing.recall": _l("Thu hồi"), "documents.outgoing.replace": _l("Bị thay thế"),
-    "documents.outgoing.replacement_draft": _l("Soạn văn bản thay thế"), "documents.file.download": _l("Tải tệp"),
+    "documents.outgoing.replacement_draft": _l("Soạn văn bản thay thế"),
+    "documents.outgoing.registered_by_recipient": _l("Nơi nhận đã vào sổ"),
+    "documents.outgoing.import": _l("Nhập từ hệ thống cũ"), "documents.file.download": _l("Tải tệp"),
 }
 
 
