@@ -35,7 +35,7 @@ def make_files(n: int, folder: Path) -> list[str]:
     half = n // 2
     pages = "".join(
         f"<section style='page-break-after: always'><p>ỦY BAN NHÂN DÂN TỈNH THỬ</p><p>Số: {i + 1}/UBND-VP</p>"
-        f"<p>Hải Phòng, ngày {1 + i % 28:02d} tháng {1 + i % 12} năm 2026</p>"
+        f"<p>Hải Phòng, ngày {1 + i % 28:02d} tháng {1 + i % 11} năm 2026</p>"
         f"<p>V/v {SUBJECTS[i % len(SUBJECTS)]} đợt {i}</p><p>{'Nội dung chi tiết của công văn. ' * 40}</p></section>"
         for i in range(half))
     big = PdfReader(io.BytesIO(HTML(string=f"<html><body>{pages}</body></html>").write_pdf()))
@@ -87,9 +87,17 @@ def main() -> None:
     made_s = time.monotonic() - t
     out, err = io.StringIO(), io.StringIO()
     started = time.monotonic()
-    call_command("documents", "import", *paths, "--agency", agency.code, stdout=out, stderr=err)
+    from django.core.management import CommandError
+
+    try:
+        call_command("documents", "import", *paths, "--agency", agency.code, stdout=out, stderr=err)
+    except CommandError as exc:  # some files failed: reported below
+        print(exc, file=sys.stderr)
     elapsed = time.monotonic() - started
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    for x in lines:
+        if "error" in x:
+            print(x, file=sys.stderr)
     ok = sum(1 for x in lines if "id" in x)
     print(json.dumps({"database": connection.vendor, "files": len(paths), "imported": ok,
                       "errors": len(lines) - ok, "elapsed_s": round(elapsed, 2),

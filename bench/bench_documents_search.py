@@ -214,7 +214,9 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM documents_document")
         n = cur.fetchone()[0]
-        cur.execute("SELECT pg_size_pretty(pg_total_relation_size('documents_searchentry'))")
+        cur.execute("SELECT pg_size_pretty(coalesce(sum(pg_total_relation_size(inhrelid)), 0) "
+                    "+ pg_total_relation_size('documents_searchentry')) FROM pg_inherits "
+                    "WHERE inhparent = 'documents_searchentry'::regclass")
         size = cur.fetchone()[0]
     qs = queries(args.queries)
     measure(clerk, qs[:20])  # warm the cache

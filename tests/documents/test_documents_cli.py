@@ -92,3 +92,26 @@ def test_search_json(tmp_path, org):
     assert json.loads(out.getvalue()) == []
     with pytest.raises(CommandError):
         call_command("documents", "search", "x", "--limit", "0", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("use_pdftotext", [True, False])
+def test_reader_with_and_without_poppler(tmp_path, monkeypatch, use_pdftotext):
+    from pypdf import PdfReader, PdfWriter
+
+    from congvu.documents import importer
+
+    if not use_pdftotext:
+        monkeypatch.setattr(importer, "PDFTOTEXT", None)
+    elif importer.PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    good = tmp_path / "a.pdf"
+    good.write_bytes(make_pdf(INCOMING_TEXT))
+    data, text, error = importer.read(str(good))
+    assert error is None and "Số: 15/BNV-CCHC" in text and "cải cách hành chính" in text
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(good.read_bytes())))
+    writer.encrypt(user_password="x", owner_password="y")
+    enc = tmp_path / "enc.pdf"
+    with enc.open("wb") as fh:
+        writer.write(fh)
+    assert "mã hóa" in importer.read(str(enc))[2]
+    assert importer.read(str(tmp_path / "none.pdf"))[2].startswith("không đọc được tệp")

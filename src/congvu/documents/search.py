@@ -222,8 +222,10 @@ def reindex(doc: Document) -> SearchEntry:
     for f in doc.files.order_by("version", "id"):
         latest[(f.role, f.name)] = f.text
     text = document_text(doc, list(latest.values()))
-    entry, _created = SearchEntry.objects.update_or_create(document=doc, defaults={
-        "text": text, **SearchEntry.fields_of(doc)})
+    values = {"text": text, **SearchEntry.fields_of(doc)}
+    if not SearchEntry.objects.filter(document=doc).update(**values):
+        SearchEntry.objects.create(document=doc, **values)
+    entry = SearchEntry(document=doc, **values)
     b = backend()
     if isinstance(b, Fts5Backend) or (connection.vendor == "sqlite" and _sqlite_has_fts(
             str(connection.settings_dict.get("NAME")))):

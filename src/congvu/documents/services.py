@@ -170,20 +170,22 @@ def clean_metadata(data: dict, *, direction: str) -> dict:
 
 
 def _store_version(doc: Document, *, name: str, data: bytes, actor, role: str = DocumentFile.Role.MAIN,
-                   reason: str = "") -> DocumentFile:
+                   reason: str = "", text: str | None = None) -> DocumentFile:
     """Store bytes as the next immutable version of ``name`` (refuses malformed/encrypted files)."""
     name = _text(name or "van-ban.pdf", field="file", max_len=200).replace("/", "_").replace("\\", "_") or "tep"
     if len(data) > settings.CONGVU_MAX_UPLOAD_BYTES:
         raise TooLarge(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": settings.CONGVU_MAX_UPLOAD_BYTES // 1048576})
-    try:
-        text = text_of(data)
-    except FileTextError as exc:
-        if exc.code != "no_text_layer":  # a scan is kept (not searchable by its text until OCR)
-            raise ValidationFailed(exc.message, field="file", code=exc.code) from None
-        text = ""
+    if text is None:  # callers that already read the text (the importer) pass it
+        try:
+            text = text_of(data)
+        except FileTextError as exc:
+            if exc.code != "no_text_layer":  # a scan is kept (not searchable by its text until OCR)
+                raise ValidationFailed(exc.message, field="file", code=exc.code) from None
+            text = ""
     stored = store_bytes(data, allowed_types=ALLOWED_TYPES)
-    last = (DocumentFile.objects.filter(document=doc, role=role).order_by("-version").values_list("version", flat=True)
-            .first())
+    last = None if getattr(doc, "_no_files_yet", False) else (
+        DocumentFile.objects.filter(document=doc, role=role).order_by("-version").values_list("version", flat=True)
+        .first())
     return DocumentFile.objects.create(document=doc, role=role, version=(last or 0) + 1, file=stored, name=name,
                                        reason=reason, text=text[:1_000_000],
                                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -260,7 +262,7 @@ def incoming_register(*, actor, data: dict, files=(), agency: Agency | None = No
 
 
 def register_new_incoming(*, actor, agency: Agency, data: dict, files, confirm_duplicate: bool = False,
-                          staff: Staff | None = None) -> Document:
+                          staff: Staff | None = None, file_texts: list[str] | None = None) -> Document:
     """Registration without the permission check (callers check; the importer runs as the system)."""
     meta = clean_metadata(data, direction=Direction.INCOMING)
     files = _files(files)
@@ -278,9 +280,11 @@ def register_new_incoming(*, actor, agency: Agency, data: dict, files, confirm_d
     doc.register, doc.register_number = take_number(agency, year=today.year, direction=Direction.INCOMING,
                                                     confidential=doc.confidentiality > 0)
     doc.save()
+    doc._no_files_yet = len(files) == 1  # one file: its version is 1 (saves a query per import)
     for i, (name, content) in enumerate(files):
         _store_version(doc, name=name, data=content, actor=actor,
-                       role=DocumentFile.Role.MAIN if i == 0 else DocumentFile.Role.ATTACHMENT, reason="upload")
+                       role=DocumentFile.Role.MAIN if i == 0 else DocumentFile.Role.ATTACHMENT, reason="upload",
+                       text=file_texts[i] if file_texts else None)
     grant(doc, staff, "clerk")
     audit.record(action="documents.incoming.register", actor=actor, obj=doc, to_state=doc.status,
                  changes={"register": doc.register_id, "register_number": doc.register_number,

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from congvu.core.errors import DomainError
-from congvu.core.filetext import FileTextError, text_of
+from congvu.core.filetext import FileTextError
 from congvu.documents import importer
 from congvu.documents import selectors as doc_selectors
 from congvu.org.selectors import agency_by_code
@@ -26,6 +29,8 @@ class Command(BaseCommand):
         imp.add_argument("--agency", required=True, help="identifier code of the agency (mã định danh)")
         imp.add_argument("--direction", choices=["incoming", "outgoing"], default="incoming")
         imp.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        imp.add_argument("--jobs", type=int, default=max(2, min(4, 2 * (os.cpu_count() or 1))),
+                         help="processes reading the files' text (default: 2 per CPU, 2 to 4)")
         se = sub.add_parser("search", help="full-text search")
         se.add_argument("query")
         se.add_argument("--agency", help="only documents of this agency (identifier code)")
@@ -41,19 +46,36 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from None
 
+    def _read_all(self, paths: list[str], jobs: int):
+        """(path, bytes, text, error) in order; text extraction in worker processes, a window at a time."""
+        existing = [p if Path(p).is_file() else None for p in paths]
+        if jobs <= 1 or len(paths) < 8:
+            for raw, ok in zip(paths, existing, strict=True):
+                yield (raw, *importer.read(raw)) if ok else (raw, None, None, f"không có tệp: {raw}")
+            return
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            window = jobs * 8
+            for start in range(0, len(paths), window):
+                chunk = list(paths[start:start + window])
+                futures = [pool.submit(importer.read, p) if existing[start + j] else None
+                           for j, p in enumerate(chunk)]
+                for raw, fut in zip(chunk, futures, strict=True):
+                    yield (raw, *fut.result()) if fut else (raw, None, None, f"không có tệp: {raw}")
+
     def _import(self, options):
         agency = agency_by_code(options["agency"])
         paths = options["paths"]
+        if not 1 <= options["jobs"] <= 64:
+            raise CommandError("--jobs phải từ 1 đến 64")
         started = time.monotonic()
         failed = 0
-        for i, raw in enumerate(paths, start=1):
-            path = Path(raw)
+        for i, (raw, data, text, error) in enumerate(self._read_all(paths, options["jobs"]), start=1):
             try:
-                if not path.is_file():
-                    raise importer.ImportError_(f"không có tệp: {raw}")
-                data = path.read_bytes()
-                doc = importer.import_file(data=data, name=path.name, agency=agency,
-                                           direction=options["direction"])
+                if error:
+                    raise importer.ImportError_(error)
+                doc = importer.import_file(data=data, name=Path(raw).name, agency=agency,
+                                           direction=options["direction"], text=text)
             except (importer.ImportError_, DomainError, FileTextError, OSError) as exc:
                 failed += 1
                 self.stdout.write(json.dumps({"file": raw, "error": str(exc)}, ensure_ascii=False))
@@ -90,4 +112,3 @@ class Command(BaseCommand):
         self.stdout.write(f"({total} kết quả)")
 
 
-__all__ = ["Command", "text_of"]
