@@ -333,3 +333,25 @@ def test_uploaded_docx_body_is_accepted(org):
                                   body_file=("to-trinh.docx", make_docx("Kính trình Ủy ban nhân dân thành phố")))
     assert not draft.composed and services.latest_main(draft).name == "to-trinh.docx"
     assert draft.symbol == "TTr-SNV"
+
+
+def test_urgent_incoming_gets_a_default_deadline(org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congvu.core.selectors import work_calendar
+
+    today = timezone.localdate()
+    flash = register_incoming(org, number=1, urgency=3)
+    urgent = register_incoming(org, number=2, urgency=1)
+    normal = register_incoming(org, number=3)
+    given = register_incoming(org, number=4, urgency=1, due_on=(today + dt.timedelta(days=10)).strftime("%d/%m/%Y"))
+    assert flash.due_on == today and urgent.due_on == work_calendar().next_working_day(today)
+    assert normal.due_on is None and given.due_on == today + dt.timedelta(days=10)
+
+
+def test_confidential_outgoing_goes_to_external_recipients_on_paper_only(org):
+    doc = outgoing_issued(org, recipients=[org.stttt], external=["Bộ Công an"], confidentiality=1)
+    assert doc.recipients.get(agency=None).delivery == Recipient.Delivery.PAPER_ONLY
+    assert doc.recipients.get(agency=org.stttt).delivery == Recipient.Delivery.DELIVERED

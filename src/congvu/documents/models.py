@@ -205,6 +205,7 @@ class Recipient(models.Model):
         WAITING = "waiting", _("Chờ phát hành")
         DELIVERED = "delivered", _("Đã chuyển vào hệ thống")
         PENDING_EXTERNAL = "pending_external", _("Chờ gửi liên thông")
+        PAPER_ONLY = "paper_only", _("Văn bản mật: gửi bản giấy")
         RECALLED = "recalled", _("Đã thu hồi")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipients")

@@ -233,6 +233,19 @@ def take_number(agency: Agency, *, year: int, direction: str, confidential: bool
     return reg, reg.last_number
 
 
+def urgent_deadline(urgency: int, today: dt.date | None = None) -> dt.date | None:
+    """Decree 30 Art. 4: urgent incoming documents are handled immediately.  Without a deadline given,
+    Thượng khẩn / Hỏa tốc are due today, Khẩn the next working day (core.selectors.work_calendar)."""
+    if not urgency:
+        return None
+    today = today or timezone.localdate()
+    if urgency >= 2:
+        return today
+    from congvu.core.selectors import work_calendar
+
+    return work_calendar().next_working_day(today)
+
+
 def find_duplicate(agency: Agency, *, issuer_name: str, number: int | None, symbol: str,
                    issued_on: dt.date | None, exclude_id: int | None = None) -> Document | None:
     """An incoming document already registered with the same issuer, number/symbol and date."""
@@ -277,6 +290,7 @@ def register_new_incoming(*, actor, agency: Agency, data: dict, files, confirm_d
     today = timezone.localdate()
     doc = Document(agency=agency, direction=Direction.INCOMING, status=S.REGISTERED, received_on=today,
                    created_by=actor, duplicate_of=duplicate, **meta)
+    doc.due_on = doc.due_on or urgent_deadline(doc.urgency, today)
     doc.register, doc.register_number = take_number(agency, year=today.year, direction=Direction.INCOMING,
                                                     confidential=doc.confidentiality > 0)
     doc.save()
@@ -315,6 +329,7 @@ def incoming_register_received(*, actor, document: Document, data: dict | None =
                        code="duplicate", details={"document_id": duplicate.pk})
     today = timezone.localdate()
     doc.received_on = doc.received_on or today
+    doc.due_on = doc.due_on or urgent_deadline(doc.urgency, today)
     doc.duplicate_of = duplicate
     doc.register, doc.register_number = take_number(doc.agency, year=today.year, direction=Direction.INCOMING,
                                                     confidential=doc.confidentiality > 0)
@@ -796,7 +811,9 @@ def distribute(*, actor, document: Document) -> list[Recipient]:
     done = []
     for rec in doc.recipients.select_for_update().filter(delivery=Recipient.Delivery.WAITING):
         if rec.agency_id is None:
-            rec.delivery = Recipient.Delivery.PENDING_EXTERNAL
+            # Secret documents never travel over the normal exchange axis (domain 1.7, 2.1): paper only.
+            rec.delivery = (Recipient.Delivery.PAPER_ONLY if doc.confidentiality
+                            else Recipient.Delivery.PENDING_EXTERNAL)
         else:
             copy = Document.objects.create(
                 agency_id=rec.agency_id, direction=Direction.INCOMING, status=S.RECEIVED, source=doc,
