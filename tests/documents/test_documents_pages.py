@@ -71,6 +71,12 @@ def test_upload_of_bad_files_gives_a_clear_error(client, org, content, message):
     assert not Document.objects.exists()
 
 
+def test_upload_step_without_a_file_asks_for_one(client, org):
+    login(client, org.snv_clerk)
+    response = client.post(reverse("documents:incoming_new"), {})
+    assert response.status_code == 400 and "error-summary" in response.content.decode()
+
+
 def test_register_step_refuses_a_file_not_uploaded_in_this_session(client, org):
     login(client, org.snv_clerk)
     response = client.post(reverse("documents:incoming_new"), {

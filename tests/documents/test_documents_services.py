@@ -355,3 +355,10 @@ def test_confidential_outgoing_goes_to_external_recipients_on_paper_only(org):
     doc = outgoing_issued(org, recipients=[org.stttt], external=["Bộ Công an"], confidentiality=1)
     assert doc.recipients.get(agency=None).delivery == Recipient.Delivery.PAPER_ONLY
     assert doc.recipients.get(agency=org.stttt).delivery == Recipient.Delivery.DELIVERED
+
+
+def test_composed_body_is_text_never_markup(org):
+    hostile = '<img src="http://127.0.0.1:9/x.png"><script>alert(1)</script> & “ngoặc” \u0000'.replace("\u0000", "")
+    draft = services.draft_create(actor=org.snv_specialist.user, data={"subject": "Thử <b>đậm</b>", "body": hostile})
+    text = services.latest_main(draft).text
+    assert "x.png\">" in text and "<script>alert(1)</script>" in text and "Thử <b>đậm</b>" in text

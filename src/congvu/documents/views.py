@@ -125,7 +125,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     form = None
     stored = None
     duplicate = None
-    if request.method == "POST" and "file" in request.FILES:
+    if request.method == "POST" and "upload" not in request.POST:
         upload_form = UploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             data = upload_form.cleaned_data["file"].read()
