@@ -107,3 +107,15 @@ def test_index_follows_reindex(org, backend):
     search.reindex(doc)
     assert ids(selectors.search(org.snv_clerk.user, "ten moi")[0]) == [doc.pk]
     assert selectors.search(org.snv_clerk.user, "ten cu")[0] == []
+
+
+def test_postgres_ranks_a_bounded_number_of_candidates(org, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the candidate cap belongs to the PostgreSQL back-end (decision 0041)")
+    for i in range(4):
+        register_incoming(org, number=i + 1, subject=f"Phòng chống thiên tai đợt {i}")
+    settings.CONGVU_SEARCH_CANDIDATES = 3
+    hits, total = selectors.search(org.snv_clerk.user, "thien tai", limit=2)
+    assert total == 3 and len(hits) == 2
+    settings.CONGVU_SEARCH_CANDIDATES = 1000
+    assert selectors.search(org.snv_clerk.user, "thien tai", limit=2)[1] == 4
