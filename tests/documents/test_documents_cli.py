@@ -115,3 +115,18 @@ def test_reader_with_and_without_poppler(tmp_path, monkeypatch, use_pdftotext):
         writer.write(fh)
     assert "mã hóa" in importer.read(str(enc))[2]
     assert importer.read(str(tmp_path / "none.pdf"))[2].startswith("không đọc được tệp")
+
+
+def test_an_unexpected_failure_is_one_error_line_and_nothing_is_left(tmp_path, org, monkeypatch):
+    from congvu.documents import search
+
+    good = tmp_path / "cv.pdf"
+    good.write_bytes(make_pdf(INCOMING_TEXT))
+
+    def broken(doc):
+        raise RuntimeError("index down")
+
+    monkeypatch.setattr(search, "reindex", broken)
+    lines, _ = run("import", str(good), "--agency", org.snv.code, fails=True)
+    assert lines[0]["error"] == "lỗi không mong đợi (RuntimeError)"
+    assert not Document.objects.exists() and not Register.objects.filter(last_number__gt=0).exists()

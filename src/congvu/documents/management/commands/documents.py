@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import time
@@ -17,6 +18,8 @@ from congvu.core.filetext import FileTextError
 from congvu.documents import importer
 from congvu.documents import selectors as doc_selectors
 from congvu.org.selectors import agency_by_code
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -79,6 +82,11 @@ class Command(BaseCommand):
             except (importer.ImportError_, DomainError, FileTextError, OSError) as exc:
                 failed += 1
                 self.stdout.write(json.dumps({"file": raw, "error": str(exc)}, ensure_ascii=False))
+            except Exception as exc:  # noqa: BLE001 - one odd file must not stop a migration of thousands
+                failed += 1
+                log.exception("import of %s failed", raw)
+                self.stdout.write(json.dumps({"file": raw, "error": f"lỗi không mong đợi ({exc.__class__.__name__})"},
+                                             ensure_ascii=False))
             else:
                 self.stdout.write(json.dumps({"file": raw, "id": doc.pk, "number": doc.register_number,
                                               "reference": doc.reference}, ensure_ascii=False))
