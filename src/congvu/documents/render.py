@@ -25,6 +25,8 @@ def context(doc) -> dict:
     if title and (not authority_lines or authority_lines[-1].upper() != title):
         authority_lines.append(title)
     recipients = [line.strip() for line in (doc.recipients_text or "").splitlines() if line.strip()]
+    # Công văn: "Kính gửi:" names the addressees (box 9a); the file copy line ("Lưu: …") is not one.
+    addressees = [r for r in recipients if not r.lower().startswith("lưu")] if doc.doc_type == "cong_van" else []
     paragraphs = [p.strip() for p in (doc.body or "").split("\n") if p.strip()]
     return {
         "doc": doc,
@@ -41,6 +43,7 @@ def context(doc) -> dict:
         "authority_lines": authority_lines,
         "signer_name": doc.signer_name or (doc.signer.full_name if doc.signer else ""),
         "recipients": recipients,
+        "addressees": addressees,
         "marks": doc.marks,
     }
 
