@@ -34,6 +34,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/accounts/", "congvu.accounts.api"),
     ("/workforce/", "congvu.workforce.api"),
     ("/signing/", "congvu.signing.api"),
+    ("/documents/", "congvu.documents.api"),
 ]
 
 

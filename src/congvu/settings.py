@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "congvu.org",
     "congvu.workforce",
     "congvu.signing",
+    "congvu.documents",
     "congvu.web",
 ]
 
@@ -204,6 +205,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # Content-addressed store (core.files): limits enforced on the way in.
 CONGVU_MAX_UPLOAD_BYTES = env.int("CONGVU_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Document search on PostgreSQL ranks at most this many matches (docs/decisions/0041-document-search.md).
+CONGVU_SEARCH_CANDIDATES = env.int("CONGVU_SEARCH_CANDIDATES", default=1000)
 CONGVU_ALLOWED_CONTENT_TYPES = env.list("CONGVU_ALLOWED_CONTENT_TYPES", default=[
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

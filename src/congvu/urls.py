@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("congvu.accounts.urls")),
     path("lich-lam-viec/", include("congvu.workforce.urls")),
     path("", include("congvu.signing.urls")),
+    path("van-ban/", include("congvu.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,20 @@
+"""Fixtures for the documents tests."""
+
+from __future__ import annotations
+
+import pytest
+from documents_helpers import INCOMING_TEXT, make_pdf
+
+
+@pytest.fixture(autouse=True)
+def _default_search_backend():
+    from congvu.documents import search
+
+    search.use(None)
+    yield
+    search.use(None)
+
+
+@pytest.fixture
+def pdf_bytes():
+    return make_pdf(INCOMING_TEXT)
