@@ -33,10 +33,18 @@ def test_rules_run_publish_schedule_checkin(page, org):
     page.get_by_role("group", name="Phạm vi và giới hạn").get_by_label("Sở Nội vụ").first.check()
     page.get_by_label("Tỷ lệ tối đa làm việc tại trụ sở mỗi ngày").fill("1/2")
     page.get_by_label("Tối đa số người mỗi phòng").fill("2")
-    page.get_by_label("Văn thư trực tối thiểu mỗi ngày").fill("1")
-    page.get_by_label("Lãnh đạo trực tối thiểu mỗi ngày").fill("0")
+    # cover rows: the leader row of the defaults is removed, one row for SNV's clerk is added (htmx)
+    page.locator("#id_cover-1-delete").check()
+    page.get_by_role("button", name="Thêm dòng").click()
+    expect(page.locator("#cover-rows tr")).to_have_count(4)
+    page.locator("#id_cover-3-agency").select_option(label="Sở Nội vụ")
+    page.locator("#id_cover-3-role").select_option(value="van_thu")
+    page.locator("#id_cover-3-min_onsite").fill("1")
+    page.get_by_role("button", name="Thêm dòng").click()  # the button was replaced: it adds row 4
+    expect(page.locator("#id_cover-4-agency")).to_be_visible()
     page.get_by_role("button", name="Lưu quy tắc").click()
     assert page.locator("#ratio").inner_text() == "1/2"
+    assert page.locator("#cover-list").inner_text() == "SNV: Văn thư ≥ 1"
 
     page.get_by_label("Thời gian tính toán tối đa (giây)").fill("5")
     page.get_by_role("button", name="Lập phương án").click()

@@ -94,14 +94,15 @@ def my_schedule(request, start: dt.date | None = None, end: dt.date | None = Non
             for e in selectors.my_schedule(staff, start=start, end=end)]
 
 
-def _plan_out(plan, with_days: bool) -> dict:
+def _plan_out(plan, with_days: bool, user=None) -> dict:
     out = {"id": plan.pk, "rule_set": plan.rule_set.name, "status": plan.status,
            "solver_status": plan.solver_status, "progress": plan.progress, "fairness_gap": plan.fairness_gap,
            "period_start": plan.rule_set.period_start, "period_end": plan.rule_set.period_end,
            "conflicts": plan.conflicts}
     if with_days:
         out["days"] = {d.isoformat(): sorted(int(i) for i in ids)
-                       for d, ids in sorted(selectors.plan_onsite(plan).items())}
+                       for d, ids in sorted(selectors.plan_onsite(
+                           plan, agency_ids=selectors.part_of(user, plan.rule_set)).items())}
     return out
 
 
@@ -110,6 +111,8 @@ def plan_list(request):
     return [_plan_out(p, False) for p in selectors.plans(request.auth)[:100]]
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="A plan with the staff ids on site each working day")
+@router.get("/plans/{plan_id}", response=PlanOut,
+            summary="A plan with the staff ids on site each working day (of your agencies only, for a plan "
+                    "another agency made)")
 def plan_detail(request, plan_id: int):
-    return _plan_out(selectors.get_plan(request.auth, plan_id), True)
+    return _plan_out(selectors.get_plan(request.auth, plan_id), True, request.auth)

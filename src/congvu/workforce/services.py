@@ -37,6 +37,14 @@ def _require_manager(actor) -> None:
         raise Forbidden(_("Chỉ lãnh đạo cơ quan hoặc quản trị được lập lịch làm việc."))
 
 
+def _require_owner(actor, rule_set: RuleSet) -> None:
+    """Setting the rules, running and publishing their plans belong to the agency that made them."""
+    _require_manager(actor)
+    if not selectors.owns(actor, rule_set):
+        raise Forbidden(_("Chỉ cơ quan lập bộ quy tắc (%(name)s) được sửa quy tắc, lập và công bố phương án.")
+                        % {"name": rule_set.agency.name})
+
+
 def _check_agencies(actor, agencies, field: str) -> None:
     visible = org_selectors.visible_agency_ids(actor)
     if visible is None:
@@ -87,6 +95,8 @@ def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_ba
                   must_come_in=(), cover=(), cohorts=()) -> RuleSet:
     """Create or replace a rule set.  ``cover``: [(agency, role_code, min)]; ``cohorts``: [(agency, name, [staff])]."""
     _require_manager(actor)
+    if rule_set is not None:
+        _require_owner(actor, rule_set)
     owner = org_selectors.user_agency(actor)
     if owner is None and rule_set is None:
         scope_list = list(scope_agencies)
@@ -150,7 +160,7 @@ def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_ba
 @transaction.atomic
 def plan_start(*, actor, rule_set: RuleSet, time_limit: int = 30) -> Plan:
     """Create a plan for ``rule_set`` and queue the solver (runs after commit)."""
-    _require_manager(actor)
+    _require_owner(actor, rule_set)
     try:
         time_limit = int(time_limit)
     except (TypeError, ValueError):
@@ -223,7 +233,7 @@ def _finish(plan_id: int, problem: solver.Problem, result: solver.Result) -> Pla
 
 @transaction.atomic
 def plan_publish(*, actor, plan: Plan) -> Plan:
-    _require_manager(actor)
+    _require_owner(actor, plan.rule_set)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     problem = selectors.build_problem(plan.rule_set)
     violations = solver.check_plan(problem, _onsite_of(problem, plan))
@@ -243,8 +253,26 @@ def _onsite_of(problem: solver.Problem, plan: Plan) -> dict[dt.date, set[str]]:
     return {d: {i for i in ids if i in known} for d, ids in selectors.plan_onsite(plan).items()}
 
 
+def _violation_agency(problem: solver.Problem, violation: solver.Violation) -> str | None:
+    """The agency (solver code) a violation is about; ``None`` when it is about the plan as a whole."""
+    where = violation.where
+    if violation.code in ("cap", "cohort"):
+        return where
+    if violation.code == "cover":
+        return where.split(":", 1)[0]
+    if violation.code == "room":
+        room = problem.room_by_id.get(where)
+        return room.agency if room else None
+    person = problem.person_by_id.get(where)
+    return person.agency if person else None
+
+
 def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> list[solver.Violation]:
-    """The hard rules the plan would break if ``staff`` were (not) on site on ``day``."""
+    """The hard rules the plan would break on ``day`` if ``staff`` were (not) on site.
+
+    Every hard rule is about one agency (its cap, rooms, cover, cohorts, people), so only the rules of
+    the person's agency are reported: a change in one department neither reveals nor depends on the
+    state of another department's part of a province plan."""
     problem = selectors.build_problem(plan.rule_set)
     if day not in problem.days:
         raise ValidationFailed(_("Ngày %(d)s không phải ngày làm việc của kỳ.") % {"d": f"{day:%d/%m/%Y}"},
@@ -257,13 +285,24 @@ def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> li
         onsite[day].add(str(staff.pk))
     else:
         onsite[day].discard(str(staff.pk))
-    return [v for v in solver.check_plan(problem, onsite) if v.day == day or v.day is None]
+    agency = str(staff.agency_id)
+
+    def concerns(v: solver.Violation) -> bool:
+        about = _violation_agency(problem, v)
+        return about == agency or (about is None and v.where == "")
+
+    return [v for v in solver.check_plan(problem, onsite) if (v.day == day or v.day is None) and concerns(v)]
 
 
 @transaction.atomic
 def assignment_change(*, actor, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> Assignment:
-    """Adjust one person's day by hand; refused when a hard rule would break."""
+    """Adjust one person's day by hand; refused when a hard rule would break.
+
+    The owner's managers adjust anyone in the plan; a department's leader only its own people."""
     _require_manager(actor)
+    part = selectors.part_of(actor, plan.rule_set)
+    if part is not None and staff.agency_id not in part:
+        raise NotFound(_("Không tìm thấy."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.READY, Plan.Status.PUBLISHED):
         raise Conflict(_("Chỉ điều chỉnh được phương án đã lập xong."))
