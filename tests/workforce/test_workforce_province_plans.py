@@ -170,7 +170,7 @@ def test_api_gives_a_department_its_part(client, org, province_plan):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert [p["id"] for p in client.get("/api/v1/workforce/plans", **headers).json()] == [province_plan.pk]
     detail = client.get(f"/api/v1/workforce/plans/{province_plan.pk}", **headers).json()
-    assert len(detail["days"]) == 4
+    assert len(detail["days"]) == 4 and detail["part"] is True and detail["conflicts"] == []
     assert set().union(*map(set, detail["days"].values())) <= snv_ids(org)
 
 
@@ -187,3 +187,23 @@ def test_publish_reminder_and_attendance_of_a_department(client, org, province_p
     rows = selectors.attendance_day(org.snv_leader.user, agency=org.snv, day=START)
     assert {r["staff"].pk: r["planned"] for r in rows} == planned
     assert "Tại trụ sở" in body and staff_ids(body) == snv_ids(org)
+
+
+def test_superuser_rules_belong_to_the_common_parent_and_part_figures(client, org, province_plan):
+    import factories
+
+    superuser = factories.UserFactory(username="sieu", is_superuser=True)
+    rule_set = services.rule_set_save(actor=superuser, name="Của tỉnh", period_start=START, period_end=END,
+                                      scope_agencies=[org.stttt, org.snv], ratio=Fraction(1, 2))
+    assert rule_set.agency == org.root  # not whichever department was listed first
+    single = services.rule_set_save(actor=superuser, name="Một sở", period_start=START, period_end=END,
+                                    scope_agencies=[org.stttt], ratio=Fraction(1, 2))
+    assert single.agency == org.stttt
+    # a department sees the figures of its own part
+    figures = selectors.part_figures(province_plan, {org.snv.pk})
+    assert figures["onsite_days"] == Assignment.objects.filter(plan=province_plan, staff__agency=org.snv,
+                                                               on_site=True).count()
+    assert figures["fairness_gap"] == province_plan.stats["fairness_gap_by_agency"][str(org.snv.pk)]
+    client.force_login(org.snv_leader.user)
+    body = client.get(reverse("workforce:plan_detail", args=[province_plan.pk])).content.decode()
+    assert f'<dd id="onsite-days">{figures["onsite_days"]}</dd>' in body and "cơ quan bạn" in body

@@ -92,6 +92,16 @@ def part_of(user, rule_set: RuleSet) -> set[int] | None:
     return {a.pk for a in scope_agencies(rule_set)} & ids
 
 
+def part_figures(plan: Plan, part: set[int] | None) -> dict:
+    """The fairness gap and on-site days shown for the user's part of a plan (the whole plan: ``part`` None)."""
+    if part is None:
+        return {"fairness_gap": plan.fairness_gap, "onsite_days": plan.stats.get("onsite_days", 0)}
+    by_agency = plan.stats.get("fairness_gap_by_agency") or {}
+    gaps = [by_agency[str(pk)] for pk in part if str(pk) in by_agency]
+    onsite = plan.assignments.filter(staff__agency_id__in=list(part), on_site=True).count()
+    return {"fairness_gap": max(gaps) if gaps else None, "onsite_days": onsite}
+
+
 def owns(user, rule_set: RuleSet) -> bool:
     """May set these rules, run and publish their plans: a manager who sees the whole rule set."""
     return can_manage(user) and part_of(user, rule_set) is None

@@ -88,6 +88,20 @@ def parse_ratio(text) -> Fraction | None:
     return value
 
 
+def _common_ancestor(agencies) -> Agency:
+    """The lowest agency above (or equal to) all ``agencies``: a superuser's rules for the departments of a
+    province belong to the province, not to whichever department comes first."""
+    paths = [a.path.split(".")[:-1] for a in agencies]
+    common = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    if not common:
+        return agencies[0]
+    return Agency.objects.get(pk=int(common[-1]))
+
+
 @transaction.atomic
 def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_basis: str = "",
                   period_start: dt.date, period_end: dt.date, scope_agencies=(), ratio: Fraction | None,
@@ -102,7 +116,7 @@ def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_ba
         scope_list = list(scope_agencies)
         if not scope_list:
             raise ValidationFailed(_("Chọn ít nhất một cơ quan áp dụng."), field="scope_agencies")
-        owner = scope_list[0]
+        owner = _common_ancestor(scope_list)
     name = normalize(name).strip()
     if not name:
         raise ValidationFailed(_("Nhập tên bộ quy tắc."), field="name")
@@ -315,7 +329,8 @@ def assignment_change(*, actor, plan: Plan, staff: Staff, day: dt.date, on_site:
     problem = selectors.build_problem(plan.rule_set)
     gaps = solver.fairness_gaps(problem, _onsite_of(problem, plan))
     plan.fairness_gap = max(gaps.values(), default=0)
-    plan.save(update_fields=["fairness_gap"])
+    plan.stats = {**plan.stats, "fairness_gap_by_agency": gaps}
+    plan.save(update_fields=["fairness_gap", "stats"])
     audit.record(action="workforce.plan.adjust", actor=actor, obj=plan,
                  changes={"staff": staff.pk, "day": day, "on_site": [not on_site, on_site]},
                  note=f"{staff.full_name} {day:%d/%m/%Y}: {'tại trụ sở' if on_site else 'tại nhà'}")

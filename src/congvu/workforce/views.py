@@ -68,6 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plans(request.user)[:50])
     for item in rule_sets + plans:  # made by another (higher) agency: the user sees their own part
         item.partial = visible is not None and item.agency_id not in visible
+    for plan in plans:
+        part = visible & {a.pk for a in selectors.scope_agencies(plan.rule_set)} if plan.partial else None
+        plan.shown_gap = selectors.part_figures(plan, part)["fairness_gap"] if plan.partial else plan.fairness_gap
     return render(request, "workforce/index.html", {
         "manager": manager, "leader": selectors.can_lead(request.user), "rule_sets": rule_sets, "plans": plans,
     })
@@ -224,7 +227,7 @@ def _plan_context(request, plan: Plan, adjust_form=None, check=None) -> dict:
                "owner": selectors.owns(request.user, plan.rule_set), "part": part, "view": view, "days": days,
                "conflicts": plan.conflicts if part is None else [], "check": check,
                "agencies": agencies if len(agencies) > 1 else [], "agency": agency,
-               "leader": selectors.can_lead(request.user)}
+               "leader": selectors.can_lead(request.user), "figures": selectors.part_figures(plan, part)}
     if view == "nguoi":
         context["grid"] = grid
     elif view == "phong":
