@@ -1,5 +1,7 @@
 """The rules form's cover rows: per agency, any role, added (htmx or without JavaScript) and removed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -106,12 +108,15 @@ def test_add_a_row_without_javascript_keeps_the_input(client, org):
     client.force_login(org.snv_leader.user)
     data = dict(BASE, name="", scope_agencies=[org.snv.pk], add_cover="1",
                 **rows({"agency": "*", "role": "van_thu", "min_onsite": "1"},
-                       {"agency": str(org.snv.pk), "role": "mot_cua", "min_onsite": "abc"}))
+                       {"agency": str(org.snv.pk), "role": "mot_cua", "min_onsite": "abc", "delete": "on"}))
     response = client.post(reverse("workforce:rules_create"), data)
     body = response.content.decode()
     assert response.status_code == 200 and "error-summary" not in body  # not validated yet: only a row more
     assert 'id="id_cover-2-agency"' in body and body.count('class="cover-row') == 3
     assert 'value="abc"' in body and 'value="01/12/2026"' in body
+    boxes = {m.group(1): "checked" in m.group(0)
+             for m in re.finditer(r'<input[^>]*name="cover-(\d+)-delete"[^>]*>', body)}
+    assert boxes == {"0": False, "1": True, "2": False}, boxes  # the row marked for removal stays marked
     assert f'value="{org.snv.pk}"' in body and "checked" in body
     assert RuleSet.objects.count() == 0
 

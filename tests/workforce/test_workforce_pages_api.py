@@ -371,5 +371,7 @@ def test_work_queue_reminds_to_check_in(client, org):
     login(client, org.snv_specialist)
     body = client.get("/").content.decode()
     assert "Bạn chưa điểm danh hôm nay" in body and "Làm việc tại nhà" in body
+    panel = body[body.index("Bạn chưa điểm danh hôm nay") - 2000:body.index("Bạn chưa điểm danh hôm nay")]
+    assert '<th scope="col">Ngày</th>' in panel and "Hạn xử lý" not in panel  # schedule rows have days, not deadlines
     services.checkin(staff=org.snv_specialist, mode="home")
     assert "Bạn chưa điểm danh hôm nay" not in client.get("/").content.decode()

@@ -191,7 +191,7 @@ class CoverRows:
                 self.rows = [self.row(i, data=data) for i in indices]
             else:
                 self.rows = [self.row(i, initial={name: data.get(f"cover-{i}-{name}") for name in
-                                                  ("agency", "role", "min_onsite")}) for i in indices]
+                                                  ("agency", "role", "min_onsite", "delete")}) for i in indices]
         else:
             self.rows = [self.row(i, initial=values) for i, values in enumerate(initial)]
         for _n in range(extra):

@@ -324,7 +324,8 @@ def workqueue_panel(request) -> dict | None:
     upcoming = my_schedule(staff, start=today, end=today + dt.timedelta(days=6))
     for entry in upcoming[:5]:
         label = _("Làm việc tại trụ sở") if entry["on_site"] else _("Làm việc tại nhà")
-        items.append({"label": f"{entry['day']:%d/%m/%Y}: {label}", "url": reverse("workforce:my_schedule"),
+        weekday = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"][entry["day"].weekday()]
+        items.append({"label": f"{weekday}: {label}", "url": reverse("workforce:my_schedule"),
                       "due": entry["day"], "overdue": False, "marks": []})
     if upcoming and upcoming[0]["day"] == today and not CheckIn.objects.filter(staff=staff, day=today).exists():
         items.insert(0, {"label": _("Bạn chưa điểm danh hôm nay"), "url": reverse("workforce:checkin"),

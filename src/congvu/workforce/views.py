@@ -196,7 +196,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workforce:plan_detail", pk=plan.pk)
 
 
-LARGE_PLAN = 300  # staff: above this, a plan is shown one agency at a time
+LARGE_PLAN = 100  # staff: above this, a plan is shown one agency at a time (a day of 70 names is unreadable)
 
 
 def _plan_part(request, plan: Plan) -> tuple[set[int] | None, list[Agency], Agency | None]:
