@@ -79,3 +79,38 @@ def test_rules_run_publish_schedule_checkin(page, org):
     assert "Tại nhà" in page.locator("#today-checkins").inner_text()
     check = CheckIn.objects.get(staff=org.snv_clerk)
     assert check.mode == "home" and check.ip
+
+
+def test_department_reviews_and_adjusts_its_part_of_a_province_plan(page, org):
+    from fractions import Fraction
+
+    from congvu.org.models import Role
+    from congvu.workforce import services
+    from congvu.workforce.models import Assignment
+
+    today = timezone.localdate()
+    rule_set = services.rule_set_save(
+        actor=org.admin.user, name="Toàn tỉnh", period_start=today, period_end=today + dt.timedelta(days=6),
+        scope_agencies=[org.snv, org.stttt], ratio=Fraction(2, 3),
+        cover=[(org.snv, Role.LANH_DAO, 1), (org.stttt, Role.LANH_DAO, 1)])
+    plan = Plan.objects.create(rule_set=rule_set, agency=rule_set.agency, time_limit=5)
+    services.PLAN_FLOW.apply(plan, "start", actor=org.admin.user)
+    plan = services.plan_solve(plan_id=plan.pk)
+    assert plan.status == Plan.Status.READY
+
+    _login(page, "lanhdao.snv")
+    page.goto("/lich-lam-viec/")
+    page.get_by_role("link", name=re.compile(r"Toàn tỉnh #\d+")).click()
+    expect(page.locator("#part-note")).to_contain_text("Ủy ban nhân dân tỉnh Thử Nghiệm")
+    assert page.get_by_role("button", name="Công bố phương án").count() == 0
+    page.get_by_role("link", name="Theo người").click()
+    shown = {int(x) for x in page.locator("#by-person tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.staff)")}
+    assert shown == {org.snv_clerk.pk, org.snv_leader.pk, org.snv_specialist.pk}
+    # only SNV's people can be chosen; the live check names SNV's rule
+    options = page.get_by_label("Cán bộ").locator("option").all_inner_texts()
+    assert not any("STTTT" in o for o in options)
+    page.get_by_label("Cán bộ").select_option(label=f"{org.snv_leader.full_name} ({org.snv_leader.employee_code}, SNV)")
+    page.get_by_label("Hình thức").select_option(label="Tại nhà")
+    expect(page.locator("#adjust-check")).to_contain_text("SNV: chỉ có 0 lãnh đạo")
+    assert Assignment.objects.filter(plan=plan, staff=org.snv_leader, on_site=False).count() == 0
