@@ -84,8 +84,18 @@ def test_rules_validation_and_authorization(org):
     # the province administrator may set rules for both departments
     rule_set = make_rules(org, actor=org.admin.user, scope_agencies=[org.snv, org.stttt])
     assert set(selectors.scope_agencies(rule_set)) == {org.snv, org.stttt}
+    # a department in the scope sees its own part of it, and may not change it
+    assert selectors.get_rule_set(org.stttt_leader.user, rule_set.pk) == rule_set
+    assert selectors.part_of(org.stttt_leader.user, rule_set) == {org.stttt.pk}
+    assert selectors.part_of(org.admin.user, rule_set) is None
+    with pytest.raises(Forbidden):
+        services.rule_set_save(actor=org.stttt_leader.user, rule_set=rule_set, name="Khác", period_start=START,
+                               period_end=END, scope_agencies=[org.stttt], ratio=None)
+    rule_set.refresh_from_db()
+    assert rule_set.name != "Khác"
+    own = make_rules(org, name="Riêng SNV")
     with pytest.raises(NotFound):
-        selectors.get_rule_set(org.stttt_leader.user, rule_set.pk)
+        selectors.get_rule_set(org.stttt_leader.user, own.pk)
 
 
 @pytest.mark.parametrize("text,value", [("1/3", Fraction(1, 3)), ("50%", Fraction(1, 2)), ("0,5", Fraction(1, 2)),
@@ -177,7 +187,7 @@ def test_attendance_expected_against_actual(org, django_capture_on_commit_callba
     assert rows[org.snv_specialist.pk]["onsite_unplanned"]
     assert not rows[org.snv_clerk.pk]["onsite_unplanned"] and not rows[org.snv_clerk.pk]["missing"]
     assert rows[org.snv_leader.pk]["missing"]
-    sheet = selectors.monthly_sheet(org.snv_leader.user, agency=org.snv, unit_id=None, year=2026, month=12)
+    sheet = selectors.monthly_sheet(org.snv_leader.user, agency=org.snv, unit=None, year=2026, month=12)
     by_staff = {r["staff"].pk: r for r in sheet["rows"]}
     assert by_staff[org.snv_clerk.pk]["cells"][0] == "T"
     assert by_staff[org.snv_clerk.pk]["onsite"] == 1

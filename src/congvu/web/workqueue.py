@@ -2,7 +2,8 @@
 
 A provider is a dotted path to ``f(request) -> dict | None`` returning
 ``{"title": str, "items": [{"label", "url", "due": date|None, "overdue": bool, "marks": [str]}],
-"more_url": str|None}``.  Providers of apps that are not installed are skipped.
+"more_url": str|None, "due_label": str (optional: the date column's header, default "Hạn xử lý")}``.
+Providers of apps that are not installed are skipped.
 """
 
 from __future__ import annotations

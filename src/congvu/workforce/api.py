@@ -50,6 +50,7 @@ class PlanOut(Schema):
     period_start: dt.date
     period_end: dt.date
     conflicts: list[dict]
+    part: bool = Field(False, description="true: a plan another agency made; only your agencies' part is given")
     days: dict[str, list[int]] | None = None
 
 
@@ -94,22 +95,29 @@ def my_schedule(request, start: dt.date | None = None, end: dt.date | None = Non
             for e in selectors.my_schedule(staff, start=start, end=end)]
 
 
-def _plan_out(plan, with_days: bool) -> dict:
+def _plan_out(plan, with_days: bool, user) -> dict:
+    """A plan as the user sees it: for a plan another (higher) agency made, the user's own part only
+    (its fairness gap, its people; the conflicts, which may name other agencies, are left out)."""
+    part = selectors.part_of(user, plan.rule_set)
     out = {"id": plan.pk, "rule_set": plan.rule_set.name, "status": plan.status,
-           "solver_status": plan.solver_status, "progress": plan.progress, "fairness_gap": plan.fairness_gap,
+           "solver_status": plan.solver_status, "progress": plan.progress,
+           "fairness_gap": selectors.part_figures(plan, part)["fairness_gap"] if part is not None
+           else plan.fairness_gap,
            "period_start": plan.rule_set.period_start, "period_end": plan.rule_set.period_end,
-           "conflicts": plan.conflicts}
+           "conflicts": plan.conflicts if part is None else [], "part": part is not None}
     if with_days:
         out["days"] = {d.isoformat(): sorted(int(i) for i in ids)
-                       for d, ids in sorted(selectors.plan_onsite(plan).items())}
+                       for d, ids in sorted(selectors.plan_onsite(plan, agency_ids=part).items())}
     return out
 
 
 @router.get("/plans", response=list[PlanOut], summary="Plans of the agencies you may see (newest first)")
 def plan_list(request):
-    return [_plan_out(p, False) for p in selectors.plans(request.auth)[:100]]
+    return [_plan_out(p, False, request.auth) for p in selectors.plans(request.auth)[:100]]
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="A plan with the staff ids on site each working day")
+@router.get("/plans/{plan_id}", response=PlanOut,
+            summary="A plan with the staff ids on site each working day (of your agencies only, for a plan "
+                    "another agency made)")
 def plan_detail(request, plan_id: int):
-    return _plan_out(selectors.get_plan(request.auth, plan_id), True)
+    return _plan_out(selectors.get_plan(request.auth, plan_id), True, request.auth)

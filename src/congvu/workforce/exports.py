@@ -26,11 +26,12 @@ def _header(ws, row: int, values) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def plan_workbook(plan, days, grid) -> Workbook:
+def plan_workbook(plan, days, grid, *, agency=None) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "Theo người"
-    ws.cell(row=1, column=1, value=_safe(f"Phương án làm việc: {plan.rule_set.name}")).font = Font(bold=True, size=13)
+    title = f"Phương án làm việc: {plan.rule_set.name}" + (f" — {agency.name}" if agency is not None else "")
+    ws.cell(row=1, column=1, value=_safe(title)).font = Font(bold=True, size=13)
     ws.cell(row=2, column=1, value=f"Từ {plan.rule_set.period_start:%d/%m/%Y} đến {plan.rule_set.period_end:%d/%m/%Y}"
                                    f" — T: tại trụ sở, N: tại nhà")
     _header(ws, 4, ["STT", "Họ và tên", "Mã cán bộ", "Cơ quan", "Phòng"] + [d.strftime("%d/%m") for d in days]

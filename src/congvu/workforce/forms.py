@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.dates import DateParseError, parse_date
@@ -12,7 +15,11 @@ from congvu.org.models import Agency, Role, Staff
 
 from .services import parse_ratio
 
-COVER_ROLES = [(Role.VAN_THU, "cover_van_thu"), (Role.LANH_DAO, "cover_lanh_dao"), (Role.MOT_CUA, "cover_mot_cua")]
+ALL_AGENCIES = "*"  # a cover row for every agency of the scope that has staff with the role
+MAX_COVER_ROWS = 200
+COVER_KEY = re.compile(r"^cover-(\d{1,4})-(agency|role|min_onsite|delete)$")
+DEFAULT_COVER = [{"agency": ALL_AGENCIES, "role": Role.VAN_THU, "min_onsite": 1},
+                 {"agency": ALL_AGENCIES, "role": Role.LANH_DAO, "min_onsite": 1}]
 
 
 class DateTextField(forms.CharField):
@@ -54,13 +61,6 @@ class RuleSetForm(forms.Form):
     exempt_agencies = forms.ModelMultipleChoiceField(
         label=_("Cơ quan được miễn"), queryset=Agency.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple)
-    cover_van_thu = forms.IntegerField(label=_("Văn thư trực tối thiểu mỗi ngày"), min_value=0, max_value=100,
-                                       required=False, initial=1,
-                                       help_text=_("Áp dụng cho mỗi cơ quan có cán bộ giữ vai trò này."))
-    cover_lanh_dao = forms.IntegerField(label=_("Lãnh đạo trực tối thiểu mỗi ngày"), min_value=0, max_value=100,
-                                        required=False, initial=1)
-    cover_mot_cua = forms.IntegerField(label=_("Cán bộ một cửa tối thiểu mỗi ngày"), min_value=0, max_value=100,
-                                       required=False, initial=0)
     exempt_staff = StaffChoiceField(label=_("Cán bộ được miễn"), queryset=Staff.objects.none(), required=False)
     must_stay_home = StaffChoiceField(label=_("Phải làm việc tại nhà (sức khỏe, chăm sóc người thân…)"),
                                       queryset=Staff.objects.none(), required=False)
@@ -120,6 +120,132 @@ class RuleSetForm(forms.Form):
         if home & come:
             self.add_error("must_come_in", _("Một người không thể vừa phải ở nhà vừa bắt buộc có mặt."))
         return data
+
+
+def initial_from_data(form: forms.Form, data) -> dict:
+    """The submitted values as ``initial`` (to show the form again, unvalidated, e.g. after “add a row”)."""
+    out = {}
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            out[name] = data.getlist(key)
+        elif key in data:
+            out[name] = data.get(key)
+    return out
+
+
+class CoverRowForm(forms.Form):
+    """One row of the minimum on-site cover: an agency (or every agency of the scope), a role, a minimum."""
+
+    agency = forms.ChoiceField(label=_("Cơ quan"), required=False)
+    role = forms.ChoiceField(label=_("Vai trò"), required=False)
+    min_onsite = forms.IntegerField(label=_("Tối thiểu mỗi ngày"), min_value=0, max_value=100, required=False,
+                                    error_messages={key: _("Nhập số người từ 0 đến 100.")
+                                                    for key in ("invalid", "min_value", "max_value")})
+    delete = forms.BooleanField(label=_("Xóa dòng"), required=False)
+
+    def __init__(self, *args, agencies, roles, index: int, **kwargs):
+        super().__init__(*args, prefix=f"cover-{index}", **kwargs)
+        self.index = index
+        self.fields["agency"].choices = [("", "—"), (ALL_AGENCIES, _("Mọi cơ quan áp dụng (có cán bộ giữ vai trò)"))] \
+            + [(str(a.pk), a.name) for a in agencies]
+        self.fields["role"].choices = [("", "—")] + [(r.code, r.name) for r in roles]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self["delete"].value():  # a row marked “Xóa” is dropped, whatever it holds
+            self._errors = ErrorDict()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delete"):
+            return data
+        agency, role, minimum = data.get("agency"), data.get("role"), data.get("min_onsite")
+        if agency or role or minimum is not None:
+            if not agency and "agency" not in self.errors:
+                self.add_error("agency", _("Chọn cơ quan."))
+            if not role and "role" not in self.errors:
+                self.add_error("role", _("Chọn vai trò."))
+            if minimum is None and "min_onsite" not in self.errors:
+                self.add_error("min_onsite", _("Nhập số người tối thiểu."))
+        return data
+
+    @property
+    def in_use(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("delete") and bool(data.get("agency") and data.get("role"))
+
+
+class CoverRows:
+    """The cover rows of the rules form: ``cover-<n>-agency/role/min_onsite/delete``, any numbering, so a
+    row can be added (htmx, or the “add a row” button without JavaScript) and removed (its “Xóa” box)."""
+
+    def __init__(self, data=None, *, agencies, roles, initial=(), bound: bool = True, extra: int = 1):
+        self.agencies, self.roles = list(agencies), list(roles)
+        self.too_many = False
+        if data is not None:
+            indices = sorted({int(m.group(1)) for m in map(COVER_KEY.match, data.keys()) if m})
+            self.too_many = len(indices) > MAX_COVER_ROWS
+            indices = indices[:MAX_COVER_ROWS]
+            if bound:
+                self.rows = [self.row(i, data=data) for i in indices]
+            else:
+                self.rows = [self.row(i, initial={name: data.get(f"cover-{i}-{name}") for name in
+                                                  ("agency", "role", "min_onsite", "delete")}) for i in indices]
+        else:
+            self.rows = [self.row(i, initial=values) for i, values in enumerate(initial)]
+        for _n in range(extra):
+            self.rows.append(self.row(self.next_index))
+
+    def row(self, index: int, data=None, initial=None) -> CoverRowForm:
+        return CoverRowForm(data, initial=initial, agencies=self.agencies, roles=self.roles, index=index)
+
+    @property
+    def next_index(self) -> int:
+        return max((r.index for r in self.rows), default=-1) + 1
+
+    def is_valid(self, scope_agencies) -> bool:
+        ok = all([row.is_valid() for row in self.rows])  # noqa: C419 - validate every row
+        scope = {str(a.pk) for a in scope_agencies}
+        seen: dict[tuple[str, str], int] = {}
+        for n, row in enumerate(self.rows, start=1):
+            if not row.is_valid() or not row.in_use:
+                continue
+            agency, role = row.cleaned_data["agency"], row.cleaned_data["role"]
+            if agency != ALL_AGENCIES and agency not in scope:
+                row.add_error("agency", _("Cơ quan này không thuộc các cơ quan áp dụng đã chọn."))
+                ok = False
+            elif (agency, role) in seen:
+                row.add_error("role", _("Trùng với dòng %(n)s.") % {"n": seen[(agency, role)]})
+                ok = False
+            else:
+                seen[(agency, role)] = n
+        return ok and not self.too_many
+
+    @property
+    def errors(self) -> list[tuple[int, forms.BoundField, str]]:
+        """(row number, field, message) for the error summary."""
+        return [(n, row[name], error) for n, row in enumerate(self.rows, start=1)
+                for name in row.fields for error in row.errors.get(name, [])]
+
+    def cover(self, scope_agencies, role_holders) -> list[tuple]:
+        """[(agency, role_code, min)]: explicit rows win over “every agency” rows; ``role_holders``
+        is ``{(agency_id, role_code)}`` of the active staff (every-agency rows skip agencies without one)."""
+        by_pk = {str(a.pk): a for a in scope_agencies}
+        explicit, general = {}, {}
+        for row in self.rows:
+            if not row.in_use:
+                continue
+            data = row.cleaned_data
+            target = general if data["agency"] == ALL_AGENCIES else explicit
+            target[(data["agency"], data["role"])] = data["min_onsite"] or 0
+        out = {}
+        for (_all, role), minimum in general.items():
+            for pk, agency in by_pk.items():
+                if (agency.pk, role) in role_holders:
+                    out[(pk, role)] = minimum
+        out.update(explicit)
+        return [(by_pk[pk], role, minimum) for (pk, role), minimum in out.items() if minimum and pk in by_pk]
 
 
 class PlanStartForm(forms.Form):

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from congvu.core.errors import NotFound
 from congvu.core.selectors import work_calendar
 from congvu.org import selectors as org_selectors
-from congvu.org.models import Agency, Role, Room, Staff
+from congvu.org.models import Agency, Role, Room, Staff, Unit
 
 from . import solver
 from .models import Assignment, CheckIn, Plan, RuleSet
@@ -37,19 +37,74 @@ def can_lead(user) -> bool:
 
 
 def rule_sets(user) -> QuerySet:
-    return org_selectors.scope(RuleSet.objects.select_related("agency"), user)
+    """Rule sets the user's agencies made, and those whose scope holds one of the user's agencies
+    (a province's rules seen from a department: only that department's part is shown)."""
+    ids = org_selectors.visible_agency_ids(user)
+    qs = RuleSet.objects.select_related("agency")
+    if ids is None:
+        return qs
+    if not ids:
+        return qs.none()
+    matching = RuleSet.objects.filter(Q(agency_id__in=ids) | Q(scope_agencies__in=ids)).values("pk")
+    return qs.filter(pk__in=matching)
 
 
 def plans(user) -> QuerySet:
+    """Plans of the rule sets in :func:`rule_sets`."""
+    ids = org_selectors.visible_agency_ids(user)
+    qs = Plan.objects.select_related("rule_set", "agency")
+    if ids is None:
+        return qs
+    if not ids:
+        return qs.none()
+    matching = RuleSet.objects.filter(Q(agency_id__in=ids) | Q(scope_agencies__in=ids)).values("pk")
+    return qs.filter(rule_set_id__in=matching)
+
+
+def owned_plans(user) -> QuerySet:
+    """Plans made by the agencies the user sees whole (the ones the user may publish)."""
     return org_selectors.scope(Plan.objects.select_related("rule_set", "agency"), user)
 
 
 def get_rule_set(user, pk) -> RuleSet:
-    return org_selectors.get_scoped(rule_sets(user), user, pk=pk)
+    obj = rule_sets(user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("Không tìm thấy."))
+    return obj
 
 
 def get_plan(user, pk) -> Plan:
-    return org_selectors.get_scoped(plans(user), user, pk=pk)
+    obj = plans(user).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("Không tìm thấy."))
+    return obj
+
+
+def part_of(user, rule_set: RuleSet) -> set[int] | None:
+    """The agency ids of ``rule_set``'s scope whose part the user sees; ``None``: the whole of it.
+
+    The whole belongs to the users who see the owning agency (its leaders and administrators set the
+    rules, run and publish the plans).  A department in the scope sees its own part only.
+    """
+    ids = org_selectors.visible_agency_ids(user)
+    if ids is None or rule_set.agency_id in ids:
+        return None
+    return {a.pk for a in scope_agencies(rule_set)} & ids
+
+
+def part_figures(plan: Plan, part: set[int] | None) -> dict:
+    """The fairness gap and on-site days shown for the user's part of a plan (the whole plan: ``part`` None)."""
+    if part is None:
+        return {"fairness_gap": plan.fairness_gap, "onsite_days": plan.stats.get("onsite_days", 0)}
+    by_agency = plan.stats.get("fairness_gap_by_agency") or {}
+    gaps = [by_agency[str(pk)] for pk in part if str(pk) in by_agency]
+    onsite = plan.assignments.filter(staff__agency_id__in=list(part), on_site=True).count()
+    return {"fairness_gap": max(gaps) if gaps else None, "onsite_days": onsite}
+
+
+def owns(user, rule_set: RuleSet) -> bool:
+    """May set these rules, run and publish their plans: a manager who sees the whole rule set."""
+    return can_manage(user) and part_of(user, rule_set) is None
 
 
 def rule_sets_for_staff(staff: Staff, *, today: dt.date) -> list[RuleSet]:
@@ -107,21 +162,28 @@ def build_problem(rule_set: RuleSet) -> solver.Problem:
         staff=tuple(people), rules=rules, cover=cover, preferences=prefs)
 
 
-def plan_onsite(plan: Plan) -> dict[dt.date, list[str]]:
-    """Day -> ids (str) of staff on site, for every working day the plan holds."""
+def _assignments(plan: Plan, agency_ids):
+    qs = plan.assignments.all()
+    return qs if agency_ids is None else qs.filter(staff__agency_id__in=list(agency_ids))
+
+
+def plan_onsite(plan: Plan, *, agency_ids=None) -> dict[dt.date, list[str]]:
+    """Day -> ids (str) of staff on site, for every working day the plan holds (of ``agency_ids`` only)."""
     out: dict[dt.date, list[str]] = defaultdict(list)
-    for staff_id, day, on_site in plan.assignments.values_list("staff_id", "day", "on_site"):
+    for staff_id, day, on_site in _assignments(plan, agency_ids).values_list("staff_id", "day", "on_site"):
         out.setdefault(day, [])
         if on_site:
             out[day].append(str(staff_id))
     return dict(out)
 
 
-def plan_grid(plan: Plan, *, agency_id: int | None = None) -> tuple[list[dt.date], list[dict]]:
-    """Days and one row per person: {staff, cells: [on_site bool per day], onsite_days}."""
+def plan_grid(plan: Plan, *, agency_ids=None) -> tuple[list[dt.date], list[dict]]:
+    """Days and one row per person: {staff, cells: [on_site bool per day], onsite_days}.
+
+    ``agency_ids``: only the people of these agencies (``None``: everyone in the plan)."""
     rows: dict[int, dict] = {}
     days: set[dt.date] = set()
-    qs = plan.assignments.all() if agency_id is None else plan.assignments.filter(staff__agency_id=agency_id)
+    qs = _assignments(plan, agency_ids)
     assignments = (qs.select_related("staff__user", "staff__room", "staff__agency", "staff__unit")
                    .order_by("staff__agency__path", "staff__room__code", "staff__user__full_name", "day"))
     for a in assignments:
@@ -136,10 +198,10 @@ def plan_grid(plan: Plan, *, agency_id: int | None = None) -> tuple[list[dt.date
     return ordered, out
 
 
-def plan_by_room(plan: Plan, days: list[dt.date], *, agency_id: int | None = None) -> list[dict]:
+def plan_by_room(plan: Plan, days: list[dt.date], *, agency_ids=None) -> list[dict]:
     """Per room: the people on site each day (``cells`` in the order of ``days``)."""
     rooms: dict = {}
-    qs = plan.assignments.all() if agency_id is None else plan.assignments.filter(staff__agency_id=agency_id)
+    qs = _assignments(plan, agency_ids)
     for a in (qs.filter(on_site=True).select_related("staff__user", "staff__room", "staff__agency")
               .order_by("staff__agency__path", "staff__room__code", "staff__user__full_name")):
         room = a.staff.room
@@ -171,10 +233,34 @@ def expected_on(staff_ids, day: dt.date) -> dict[int, bool]:
     return out
 
 
-def attendance_day(user, *, agency: Agency, day: dt.date) -> list[dict]:
-    """Expected (published plan) against actual (check-ins) for each active person of ``agency``."""
-    staff = list(org_selectors.scope(Staff.objects.filter(agency=agency, is_active=True), user)
-                 .select_related("user", "unit", "room").order_by("unit__name", "user__full_name"))
+def unit_with_children(agency: Agency, unit: Unit | None) -> list[int] | None:
+    """Ids of ``unit`` and the units under it (a phòng and its bộ phận); ``None`` for no unit filter."""
+    if unit is None:
+        return None
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Unit.objects.filter(agency=agency).values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    out, todo = [], [unit.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in out:
+            out.append(pk)
+            todo.extend(children.get(pk, []))
+    return out
+
+
+def attendance_staff(user, *, agency: Agency, unit: Unit | None = None) -> QuerySet:
+    """The active staff the day view and the monthly sheet list: of ``agency``, of ``unit`` and its sub-units."""
+    qs = org_selectors.scope(Staff.objects.filter(agency=agency, is_active=True), user)
+    unit_ids = unit_with_children(agency, unit)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return qs.order_by("unit__name", "user__full_name", "pk")
+
+
+def attendance_day(user, *, agency: Agency, day: dt.date, unit: Unit | None = None) -> list[dict]:
+    """Expected (published plan) against actual (check-ins) for each active person of ``agency`` (or ``unit``)."""
+    staff = list(attendance_staff(user, agency=agency, unit=unit).select_related("user", "unit", "room"))
     expected = expected_on([s.pk for s in staff], day)
     checkins: dict[int, list[CheckIn]] = defaultdict(list)
     for c in CheckIn.objects.filter(staff__in=staff, day=day).order_by("time_in"):
@@ -193,16 +279,13 @@ def attendance_day(user, *, agency: Agency, day: dt.date) -> list[dict]:
     return rows
 
 
-def monthly_sheet(user, *, agency: Agency, unit_id: int | None, year: int, month: int) -> dict:
+def monthly_sheet(user, *, agency: Agency, unit: Unit | None, year: int, month: int) -> dict:
     """A person × day grid for a month: 'T' on site, 'N' at home, '' nothing; with totals."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, pycalendar.monthrange(year, month)[1])
     cal = work_calendar()
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    staff_qs = org_selectors.scope(Staff.objects.filter(agency=agency, is_active=True), user)
-    if unit_id:
-        staff_qs = staff_qs.filter(unit_id=unit_id)
-    staff = list(staff_qs.select_related("user", "unit").order_by("unit__name", "user__full_name"))
+    staff = list(attendance_staff(user, agency=agency, unit=unit).select_related("user", "unit"))
     marks: dict[tuple[int, dt.date], str] = {}
     for staff_id, day, mode in CheckIn.objects.filter(staff__in=staff, day__gte=first, day__lte=last) \
             .values_list("staff_id", "day", "mode"):
@@ -241,16 +324,18 @@ def workqueue_panel(request) -> dict | None:
     upcoming = my_schedule(staff, start=today, end=today + dt.timedelta(days=6))
     for entry in upcoming[:5]:
         label = _("Làm việc tại trụ sở") if entry["on_site"] else _("Làm việc tại nhà")
-        items.append({"label": f"{entry['day']:%d/%m/%Y}: {label}", "url": reverse("workforce:my_schedule"),
+        weekday = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"][entry["day"].weekday()]
+        items.append({"label": f"{weekday}: {label}", "url": reverse("workforce:my_schedule"),
                       "due": entry["day"], "overdue": False, "marks": []})
     if upcoming and upcoming[0]["day"] == today and not CheckIn.objects.filter(staff=staff, day=today).exists():
         items.insert(0, {"label": _("Bạn chưa điểm danh hôm nay"), "url": reverse("workforce:checkin"),
                          "due": today, "overdue": False, "marks": [_("Chưa điểm danh")]})
     if can_manage(request.user):
-        for plan in plans(request.user).filter(status=Plan.Status.READY)[:3]:
+        for plan in owned_plans(request.user).filter(status=Plan.Status.READY)[:3]:
             items.append({"label": _("Phương án chờ công bố: %(name)s") % {"name": plan.rule_set.name},
                           "url": reverse("workforce:plan_detail", args=[plan.pk]), "due": None, "overdue": False,
                           "marks": []})
     if not items:
         return None
-    return {"title": _("Lịch làm việc"), "items": items, "more_url": reverse("workforce:my_schedule")}
+    return {"title": _("Lịch làm việc"), "items": items, "more_url": reverse("workforce:my_schedule"),
+            "due_label": _("Ngày")}

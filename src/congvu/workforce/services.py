@@ -37,6 +37,14 @@ def _require_manager(actor) -> None:
         raise Forbidden(_("Chỉ lãnh đạo cơ quan hoặc quản trị được lập lịch làm việc."))
 
 
+def _require_owner(actor, rule_set: RuleSet) -> None:
+    """Setting the rules, running and publishing their plans belong to the agency that made them."""
+    _require_manager(actor)
+    if not selectors.owns(actor, rule_set):
+        raise Forbidden(_("Chỉ cơ quan lập bộ quy tắc (%(name)s) được sửa quy tắc, lập và công bố phương án.")
+                        % {"name": rule_set.agency.name})
+
+
 def _check_agencies(actor, agencies, field: str) -> None:
     visible = org_selectors.visible_agency_ids(actor)
     if visible is None:
@@ -80,6 +88,20 @@ def parse_ratio(text) -> Fraction | None:
     return value
 
 
+def _common_ancestor(agencies) -> Agency:
+    """The lowest agency above (or equal to) all ``agencies``: a superuser's rules for the departments of a
+    province belong to the province, not to whichever department comes first."""
+    paths = [a.path.split(".")[:-1] for a in agencies]
+    common = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    if not common:
+        return agencies[0]
+    return Agency.objects.get(pk=int(common[-1]))
+
+
 @transaction.atomic
 def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_basis: str = "",
                   period_start: dt.date, period_end: dt.date, scope_agencies=(), ratio: Fraction | None,
@@ -87,12 +109,14 @@ def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_ba
                   must_come_in=(), cover=(), cohorts=()) -> RuleSet:
     """Create or replace a rule set.  ``cover``: [(agency, role_code, min)]; ``cohorts``: [(agency, name, [staff])]."""
     _require_manager(actor)
+    if rule_set is not None:
+        _require_owner(actor, rule_set)
     owner = org_selectors.user_agency(actor)
     if owner is None and rule_set is None:
         scope_list = list(scope_agencies)
         if not scope_list:
             raise ValidationFailed(_("Chọn ít nhất một cơ quan áp dụng."), field="scope_agencies")
-        owner = scope_list[0]
+        owner = _common_ancestor(scope_list)
     name = normalize(name).strip()
     if not name:
         raise ValidationFailed(_("Nhập tên bộ quy tắc."), field="name")
@@ -150,7 +174,7 @@ def rule_set_save(*, actor, rule_set: RuleSet | None = None, name: str, legal_ba
 @transaction.atomic
 def plan_start(*, actor, rule_set: RuleSet, time_limit: int = 30) -> Plan:
     """Create a plan for ``rule_set`` and queue the solver (runs after commit)."""
-    _require_manager(actor)
+    _require_owner(actor, rule_set)
     try:
         time_limit = int(time_limit)
     except (TypeError, ValueError):
@@ -223,7 +247,7 @@ def _finish(plan_id: int, problem: solver.Problem, result: solver.Result) -> Pla
 
 @transaction.atomic
 def plan_publish(*, actor, plan: Plan) -> Plan:
-    _require_manager(actor)
+    _require_owner(actor, plan.rule_set)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     problem = selectors.build_problem(plan.rule_set)
     violations = solver.check_plan(problem, _onsite_of(problem, plan))
@@ -243,8 +267,26 @@ def _onsite_of(problem: solver.Problem, plan: Plan) -> dict[dt.date, set[str]]:
     return {d: {i for i in ids if i in known} for d, ids in selectors.plan_onsite(plan).items()}
 
 
+def _violation_agency(problem: solver.Problem, violation: solver.Violation) -> str | None:
+    """The agency (solver code) a violation is about; ``None`` when it is about the plan as a whole."""
+    where = violation.where
+    if violation.code in ("cap", "cohort"):
+        return where
+    if violation.code == "cover":
+        return where.split(":", 1)[0]
+    if violation.code == "room":
+        room = problem.room_by_id.get(where)
+        return room.agency if room else None
+    person = problem.person_by_id.get(where)
+    return person.agency if person else None
+
+
 def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> list[solver.Violation]:
-    """The hard rules the plan would break if ``staff`` were (not) on site on ``day``."""
+    """The hard rules the plan would break on ``day`` if ``staff`` were (not) on site.
+
+    Every hard rule is about one agency (its cap, rooms, cover, cohorts, people), so only the rules of
+    the person's agency are reported: a change in one department neither reveals nor depends on the
+    state of another department's part of a province plan."""
     problem = selectors.build_problem(plan.rule_set)
     if day not in problem.days:
         raise ValidationFailed(_("Ngày %(d)s không phải ngày làm việc của kỳ.") % {"d": f"{day:%d/%m/%Y}"},
@@ -257,13 +299,24 @@ def check_change(*, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> li
         onsite[day].add(str(staff.pk))
     else:
         onsite[day].discard(str(staff.pk))
-    return [v for v in solver.check_plan(problem, onsite) if v.day == day or v.day is None]
+    agency = str(staff.agency_id)
+
+    def concerns(v: solver.Violation) -> bool:
+        about = _violation_agency(problem, v)
+        return about == agency or (about is None and v.where == "")
+
+    return [v for v in solver.check_plan(problem, onsite) if (v.day == day or v.day is None) and concerns(v)]
 
 
 @transaction.atomic
 def assignment_change(*, actor, plan: Plan, staff: Staff, day: dt.date, on_site: bool) -> Assignment:
-    """Adjust one person's day by hand; refused when a hard rule would break."""
+    """Adjust one person's day by hand; refused when a hard rule would break.
+
+    The owner's managers adjust anyone in the plan; a department's leader only its own people."""
     _require_manager(actor)
+    part = selectors.part_of(actor, plan.rule_set)
+    if part is not None and staff.agency_id not in part:
+        raise NotFound(_("Không tìm thấy."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.READY, Plan.Status.PUBLISHED):
         raise Conflict(_("Chỉ điều chỉnh được phương án đã lập xong."))
@@ -276,7 +329,8 @@ def assignment_change(*, actor, plan: Plan, staff: Staff, day: dt.date, on_site:
     problem = selectors.build_problem(plan.rule_set)
     gaps = solver.fairness_gaps(problem, _onsite_of(problem, plan))
     plan.fairness_gap = max(gaps.values(), default=0)
-    plan.save(update_fields=["fairness_gap"])
+    plan.stats = {**plan.stats, "fairness_gap_by_agency": gaps}
+    plan.save(update_fields=["fairness_gap", "stats"])
     audit.record(action="workforce.plan.adjust", actor=actor, obj=plan,
                  changes={"staff": staff.pk, "day": day, "on_site": [not on_site, on_site]},
                  note=f"{staff.full_name} {day:%d/%m/%Y}: {'tại trụ sở' if on_site else 'tại nhà'}")

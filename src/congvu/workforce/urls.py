@@ -7,6 +7,7 @@ app_name = "workforce"
 urlpatterns = [
     path("", views.index, name="index"),
     path("quy-tac/moi/", views.rules_edit, name="rules_create"),
+    path("quy-tac/dong-truc/", views.cover_row, name="cover_row"),
     path("quy-tac/<int:pk>/", views.rules_detail, name="rules_detail"),
     path("quy-tac/<int:pk>/sua/", views.rules_edit, name="rules_edit"),
     path("quy-tac/<int:pk>/lap/", views.plan_start, name="plan_start"),

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from congvu.core.dates import DateParseError, parse_date
 from congvu.core.errors import DomainError, NotFound, ValidationFailed
 from congvu.org import selectors as org_selectors
-from congvu.org.models import Agency, Room, Staff, Unit
+from congvu.org.models import Agency, Role, Room, Staff, Unit
 
 from . import exports, selectors, services
-from .forms import COVER_ROLES, AdjustForm, PlanStartForm, PreferenceForm, RuleSetForm
+from .forms import DEFAULT_COVER, AdjustForm, CoverRows, PlanStartForm, PreferenceForm, RuleSetForm, initial_from_data
 from .models import CheckIn, Plan, Preference
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
@@ -31,6 +31,12 @@ WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 
 def _manager(request) -> None:
     if not selectors.can_manage(request.user):
+        raise PermissionDenied
+
+
+def _owner(request, rule_set) -> None:
+    """Only the agency that made the rules edits them, runs and publishes their plans."""
+    if not selectors.owns(request.user, rule_set):
         raise PermissionDenied
 
 
@@ -57,10 +63,16 @@ def _agencies(request):
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     manager = selectors.can_manage(request.user)
+    visible = org_selectors.visible_agency_ids(request.user)
+    rule_sets = list(selectors.rule_sets(request.user)[:50])
+    plans = list(selectors.plans(request.user)[:50])
+    for item in rule_sets + plans:  # made by another (higher) agency: the user sees their own part
+        item.partial = visible is not None and item.agency_id not in visible
+    for plan in plans:
+        part = visible & {a.pk for a in selectors.scope_agencies(plan.rule_set)} if plan.partial else None
+        plan.shown_gap = selectors.part_figures(plan, part)["fairness_gap"] if plan.partial else plan.fairness_gap
     return render(request, "workforce/index.html", {
-        "manager": manager, "leader": selectors.can_lead(request.user),
-        "rule_sets": selectors.rule_sets(request.user)[:50],
-        "plans": selectors.plans(request.user)[:50],
+        "manager": manager, "leader": selectors.can_lead(request.user), "rule_sets": rule_sets, "plans": plans,
     })
 
 
@@ -68,12 +80,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def rules_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _manager(request)
     rule_set = _scoped(selectors.get_rule_set, request, pk) if pk else None
+    if rule_set is not None:
+        _owner(request, rule_set)
     agencies = _agencies(request)
     staff = org_selectors.scope(Staff.objects.filter(is_active=True), request.user) \
         .select_related("user", "agency").order_by("agency__path", "user__full_name")
-    initial = {}
+    initial, cover_initial = {}, DEFAULT_COVER
     if rule_set is not None:
-        cover = {c.role.code: c.min_onsite for c in rule_set.cover.select_related("role")}
         initial = {
             "name": rule_set.name, "legal_basis": rule_set.legal_basis,
             "period_start": rule_set.period_start.strftime("%d/%m/%Y"),
@@ -84,49 +97,84 @@ def rules_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "must_come_in": list(rule_set.must_come_in.all()),
             "cohorts": "\n".join(f"{c.name}: " + ", ".join(m.employee_code for m in c.members.all())
                                  for c in rule_set.cohorts.prefetch_related("members")),
-            **{field: cover.get(code, 0) for code, field in COVER_ROLES},
         }
-    form = RuleSetForm(request.POST or None, initial=initial, agencies=agencies, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        scope_list = list(data["scope_agencies"])
-        cover = []
-        for code, field in COVER_ROLES:
-            minimum = data.get(field) or 0
-            if not minimum:
-                continue
-            for agency in scope_list:
-                if Staff.objects.filter(agency=agency, is_active=True, roles__code=code).exists():
-                    cover.append((agency, code, minimum))
-        cohorts = []
-        for name, members in data["cohorts"]:
-            by_agency = defaultdict(list)
-            for member in members:
-                by_agency[member.agency].append(member)
-            cohorts += [(agency, name, people) for agency, people in by_agency.items()]
-        try:
-            rule_set = services.rule_set_save(
-                actor=request.user, rule_set=rule_set, name=data["name"], legal_basis=data["legal_basis"],
-                period_start=data["period_start"], period_end=data["period_end"], scope_agencies=scope_list,
-                ratio=data["ratio"], max_per_room=data["max_per_room"], exempt_agencies=data["exempt_agencies"],
-                exempt_staff=data["exempt_staff"], must_stay_home=data["must_stay_home"],
-                must_come_in=data["must_come_in"], cover=cover, cohorts=cohorts)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            messages.success(request, _("Đã lưu bộ quy tắc."))
-            return redirect("workforce:rules_detail", pk=rule_set.pk)
-    return render(request, "workforce/rules_form.html", {"form": form, "rule_set": rule_set})
+        cover_initial = [{"agency": str(c.agency_id), "role": c.role.code, "min_onsite": c.min_onsite}
+                         for c in rule_set.cover.select_related("role").order_by("agency__path", "role__name")]
+    roles = Role.objects.order_by("name")
+    post = request.POST if request.method == "POST" else None
+    adding = post is not None and "add_cover" in post  # “add a row” without JavaScript: show the form again
+    form = RuleSetForm(None if adding else post, initial=initial, agencies=agencies, staff=staff)
+    if adding:
+        form = RuleSetForm(initial=initial_from_data(form, post), agencies=agencies, staff=staff)
+    cover_rows = CoverRows(post, agencies=agencies, roles=roles, initial=cover_initial, bound=not adding,
+                           extra=1 if post is None or adding else 0)
+    if post is not None and not adding:
+        form_ok = form.is_valid()
+        scope_list = list(form.cleaned_data.get("scope_agencies") or [])
+        cover_ok = cover_rows.is_valid(scope_list)
+        if cover_rows.too_many:
+            form.add_error(None, _("Tối đa %(n)s dòng trực tối thiểu.") % {"n": 200})
+        if form_ok and cover_ok:
+            data = form.cleaned_data
+            holders = set(Staff.objects.filter(agency__in=scope_list, is_active=True)
+                          .values_list("agency_id", "roles__code"))
+            cover = cover_rows.cover(scope_list, holders)
+            cohorts = []
+            for name, members in data["cohorts"]:
+                by_agency = defaultdict(list)
+                for member in members:
+                    by_agency[member.agency].append(member)
+                cohorts += [(agency, name, people) for agency, people in by_agency.items()]
+            try:
+                rule_set = services.rule_set_save(
+                    actor=request.user, rule_set=rule_set, name=data["name"], legal_basis=data["legal_basis"],
+                    period_start=data["period_start"], period_end=data["period_end"], scope_agencies=scope_list,
+                    ratio=data["ratio"], max_per_room=data["max_per_room"], exempt_agencies=data["exempt_agencies"],
+                    exempt_staff=data["exempt_staff"], must_stay_home=data["must_stay_home"],
+                    must_come_in=data["must_come_in"], cover=cover, cohorts=cohorts)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Đã lưu bộ quy tắc."))
+                return redirect("workforce:rules_detail", pk=rule_set.pk)
+    status = 400 if post is not None and not adding else 200
+    return render(request, "workforce/rules_form.html", {
+        "form": form, "rule_set": rule_set, "cover_rows": cover_rows,
+        "has_errors": bool(post is not None and not adding and (form.errors or cover_rows.errors)),
+    }, status=status)
+
+
+@login_required
+def cover_row(request: HttpRequest) -> HttpResponse:
+    """One more cover row for the rules form (htmx), and the “add” button for the row after it."""
+    _manager(request)
+    raw = request.GET.get("i", "")
+    index = int(raw) if raw.isdigit() and len(raw) <= 4 else 0
+    rows = CoverRows(agencies=_agencies(request), roles=Role.objects.order_by("name"), extra=0)
+    return render(request, "workforce/_cover_row.html", {"row": rows.row(index), "next_index": index + 1,
+                                                         "oob": True})
 
 
 @login_required
 def rules_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = _scoped(selectors.get_rule_set, request, pk)
+    part = selectors.part_of(request.user, rule_set)
+    scope = selectors.scope_agencies(rule_set)
+    cover = rule_set.cover.select_related("agency", "role").order_by("agency__path", "role__name")
+    cohorts = rule_set.cohorts.prefetch_related("members__user")
+    people = {name: getattr(rule_set, name).select_related("user") for name in ("must_stay_home", "must_come_in",
+                                                                                "exempt_staff")}
+    exempt = rule_set.exempt_agencies.all()
+    if part is not None:  # a department sees its own part of a province's rules
+        cover, cohorts = (qs.filter(agency_id__in=part) for qs in (cover, cohorts))
+        exempt = exempt.filter(pk__in=part)
+        people = {name: qs.filter(agency_id__in=part) for name, qs in people.items()}
     return render(request, "workforce/rules_detail.html", {
-        "rule_set": rule_set, "manager": selectors.can_manage(request.user),
-        "scope": selectors.scope_agencies(rule_set), "days": selectors.working_days(rule_set),
-        "cover": rule_set.cover.select_related("agency", "role"), "cohorts": rule_set.cohorts.prefetch_related(
-            "members__user"), "plans": rule_set.plans.all(), "form": PlanStartForm(),
+        "rule_set": rule_set, "owner": selectors.owns(request.user, rule_set), "part": part,
+        "scope": [a for a in scope if part is None or a.pk in part],
+        "others": sum(1 for a in scope if part is not None and a.pk not in part),
+        "days": selectors.working_days(rule_set), "cover": cover, "cohorts": cohorts, "exempt": exempt,
+        **people, "plans": rule_set.plans.all(), "form": PlanStartForm(),
     })
 
 
@@ -135,6 +183,7 @@ def rules_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     rule_set = _scoped(selectors.get_rule_set, request, pk)
+    _owner(request, rule_set)
     form = PlanStartForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Thời gian tính toán từ 1 đến 600 giây."))
@@ -147,26 +196,42 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workforce:plan_detail", pk=plan.pk)
 
 
-LARGE_PLAN = 300  # staff: above this, a plan is shown one agency at a time
+LARGE_PLAN = 100  # staff: above this, a plan is shown one agency at a time (a day of 70 names is unreadable)
+
+
+def _plan_part(request, plan: Plan) -> tuple[set[int] | None, list[Agency], Agency | None]:
+    """(the user's part of the plan, the agencies offered in the filter, the chosen agency or None)."""
+    part = selectors.part_of(request.user, plan.rule_set)
+    agencies = [a for a in selectors.scope_agencies(plan.rule_set) if part is None or a.pk in part]
+    chosen = request.GET.get("co_quan") or request.POST.get("co_quan") or ""
+    agency = next((a for a in agencies if str(a.pk) == chosen), None)
+    if agency is None and len(agencies) == 1 and part is not None:
+        agency = agencies[0]
+    return part, agencies, agency
+
+
+def _shown(part, agency) -> set[int] | None:
+    return {agency.pk} if agency is not None else part
 
 
 def _plan_context(request, plan: Plan, adjust_form=None, check=None) -> dict:
     view = request.GET.get("xem", "ngay")
-    agencies = selectors.scope_agencies(plan.rule_set)
-    chosen = request.GET.get("co_quan") or request.POST.get("co_quan") or ""
-    agency = next((a for a in agencies if str(a.pk) == chosen), None)
+    part, agencies, agency = _plan_part(request, plan)
     if agency is None and len(agencies) > 1 and \
-            plan.assignments.values("staff_id").distinct().count() > LARGE_PLAN:
+            selectors._assignments(plan, part).values("staff_id").distinct().count() > LARGE_PLAN:
         agency = agencies[0]
-    days, grid = selectors.plan_grid(plan, agency_id=agency.pk if agency else None)
+    shown = _shown(part, agency)
+    days, grid = selectors.plan_grid(plan, agency_ids=shown)
     staff_ids = [row["staff"].pk for row in grid]
-    context = {"plan": plan, "manager": selectors.can_manage(request.user), "view": view, "days": days,
-               "conflicts": plan.conflicts, "check": check, "agencies": agencies if len(agencies) > 1 else [],
-               "agency": agency}
+    context = {"plan": plan, "manager": selectors.can_manage(request.user),
+               "owner": selectors.owns(request.user, plan.rule_set), "part": part, "view": view, "days": days,
+               "conflicts": plan.conflicts if part is None else [], "check": check,
+               "agencies": agencies if len(agencies) > 1 else [], "agency": agency,
+               "leader": selectors.can_lead(request.user), "figures": selectors.part_figures(plan, part)}
     if view == "nguoi":
         context["grid"] = grid
     elif view == "phong":
-        context["rooms"] = selectors.plan_by_room(plan, days, agency_id=agency.pk if agency else None)
+        context["rooms"] = selectors.plan_by_room(plan, days, agency_ids=shown)
     else:
         by_day = defaultdict(list)
         for row in grid:
@@ -200,7 +265,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     plan = _scoped(selectors.get_plan, request, pk)
-    days, grid = selectors.plan_grid(plan)
+    days, grid = selectors.plan_grid(plan, agency_ids=selectors.part_of(request.user, plan.rule_set))
     staff = Staff.objects.filter(pk__in=[row["staff"].pk for row in grid]).select_related("user", "agency")
     form = AdjustForm(request.POST, staff=staff, days=days)
     live = request.POST.get("check") == "1"
@@ -234,6 +299,7 @@ def plan_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     plan = _scoped(selectors.get_plan, request, pk)
+    _owner(request, plan.rule_set)
     try:
         services.plan_publish(actor=request.user, plan=plan)
     except DomainError as exc:
@@ -246,8 +312,10 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _scoped(selectors.get_plan, request, pk)
-    days, grid = selectors.plan_grid(plan)
-    return exports.xlsx_response(exports.plan_workbook(plan, days, grid), f"phuong-an-{plan.pk}.xlsx")
+    part, _agencies_offered, agency = _plan_part(request, plan)
+    days, grid = selectors.plan_grid(plan, agency_ids=_shown(part, agency))
+    return exports.xlsx_response(exports.plan_workbook(plan, days, grid, agency=agency),
+                                 f"phuong-an-{plan.pk}.xlsx")
 
 
 def _date_param(request, name: str, default: dt.date) -> dt.date:
@@ -401,14 +469,28 @@ def _agency_param(request):
     return agencies, by_id.get(chosen, default)
 
 
+def _unit_param(request, agency):
+    """The units of ``agency`` and the chosen one (``don_vi``); a unit leader starts on their own unit."""
+    units = list(Unit.objects.filter(agency=agency).current().order_by("name"))
+    if "don_vi" in request.GET:
+        chosen = request.GET.get("don_vi", "")
+    else:
+        staff = org_selectors.staff_of(request.user)
+        codes = request.user.role_codes()
+        own_unit = staff is not None and staff.agency_id == agency.pk and staff.unit_id
+        chosen = str(staff.unit_id) if own_unit and not (selectors.MANAGER_ROLES & codes) else ""
+    return units, next((u for u in units if str(u.pk) == chosen), None)
+
+
 @login_required
 def attendance(request: HttpRequest) -> HttpResponse:
     _leader(request)
     agencies, agency = _agency_param(request)
+    units, unit = _unit_param(request, agency)
     day = _date_param(request, "ngay", timezone.localdate())
-    rows = selectors.attendance_day(request.user, agency=agency, day=day)
+    rows = selectors.attendance_day(request.user, agency=agency, day=day, unit=unit)
     return render(request, "workforce/attendance.html", {
-        "agencies": agencies, "agency": agency, "day": day, "rows": rows,
+        "agencies": agencies, "agency": agency, "units": units, "unit": unit, "day": day, "rows": rows,
         "missing": sum(1 for r in rows if r["missing"]),
         "onsite_unplanned": sum(1 for r in rows if r["onsite_unplanned"]),
         "checked": sum(1 for r in rows if not r["missing"]),
@@ -427,11 +509,8 @@ def attendance_month(request: HttpRequest) -> HttpResponse:
             raise ValueError
     except (TypeError, ValueError):
         year, month = today.year, today.month
-    units = list(Unit.objects.filter(agency=agency).order_by("name"))
-    unit_id = request.GET.get("don_vi", "")
-    unit = next((u for u in units if str(u.pk) == unit_id), None)
-    sheet = selectors.monthly_sheet(request.user, agency=agency, unit_id=unit.pk if unit else None,
-                                    year=year, month=month)
+    units, unit = _unit_param(request, agency)
+    sheet = selectors.monthly_sheet(request.user, agency=agency, unit=unit, year=year, month=month)
     if request.GET.get("excel") == "1":
         return exports.xlsx_response(exports.attendance_workbook(agency, unit, year, month, sheet),
                                      f"cham-cong-{year}-{month:02d}.xlsx")
