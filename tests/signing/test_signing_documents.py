@@ -345,3 +345,19 @@ def test_internal_delivery_shows_a_valid_signature_to_the_receiving_clerk(
     client.force_login(org.stttt_clerk.user)
     html = client.get(reverse("documents:detail", args=[copy.pk])).content.decode()
     assert "Chữ ký hợp lệ (2 chữ ký)" in html
+
+
+def test_a_file_not_checked_yet_says_so_and_the_page_fetches_the_report_when_ready(client, org, pki, draft_pdf):
+    signed = pdfsign.sign_pdf(draft_pdf, p12_backend(pki))
+    doc = doc_services.incoming_register(  # no commit in this test: the queued check has not run
+        actor=org.snv_clerk.user, files=[("den.pdf", signed)],
+        data={"doc_type": "cong_van", "issuer_name": "UBND tỉnh", "subject": "Chưa kiểm tra", "urgency": 0,
+              "confidentiality": 0})
+    sha = doc_services.latest_main(doc).file.sha256
+    client.force_login(org.snv_clerk.user)
+    html = client.get(reverse("documents:detail", args=[doc.pk])).content.decode()
+    assert "Chưa kiểm tra" in html and f'hx-get="{reverse("signing:report", args=[sha])}"' in html
+    assert client.get(reverse("signing:report", args=[sha]), HTTP_HX_REQUEST="true").status_code == 404
+    client.post(reverse("signing:recheck", args=[sha]))
+    partial = client.get(reverse("signing:report", args=[sha]), HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "Chữ ký hợp lệ" in partial.content.decode()

@@ -848,10 +848,13 @@ def distribute(*, actor, document: Document) -> list[Recipient]:
                 agency_id=rec.agency_id, direction=Direction.INCOMING, status=S.RECEIVED, source=doc,
                 issuer_name=doc.agency.name, issuer_agency=doc.agency, due_on=None, created_by=None,
                 **{f: getattr(doc, f) for f in INCOMING_COPY_FIELDS})
-            for f in doc.files.select_related("file"):
-                verification.stored(DocumentFile.objects.create(
-                    document=copy, role=f.role, version=f.version, file=f.file, name=f.name, reason="delivered",
-                    text=f.text))
+            latest = {}
+            for f in doc.files.select_related("file").order_by("role", "name", "-version", "-id"):
+                made = DocumentFile.objects.create(document=copy, role=f.role, version=f.version, file=f.file,
+                                                   name=f.name, reason="delivered", text=f.text)
+                latest.setdefault((f.role, f.name), made)
+            for made in latest.values():  # the recipient's own check of what it received (older versions
+                verification.stored(made)  # keep the sender's reports, readable through this copy too)
             # The latest version of each file is enough for the recipient; older ones are kept anyway.
             audit.record(action="documents.incoming.receive", actor=None, obj=copy, to_state=copy.status,
                          changes={"source": doc.pk})

@@ -3,7 +3,8 @@
 * ``VERIFIERS`` lists dotted paths to ``f(*, document_file, user) -> dict | None``, called for every PDF
   version shown on a document's detail page (only for people who may see the document).  A dict is shown
   as a result (keys used when present: ``title``, ``ok`` (True / False / None = not checked yet),
-  ``verdict``, ``lines`` (list of str), ``url`` (the full report), ``recheck_url`` (POST to check again)).
+  ``verdict``, ``lines`` (list of str), ``url`` (the full report), ``recheck_url`` (POST to check again),
+  ``poll_url`` (a partial the page fetches with htmx every few seconds until it answers 200)).
   It should read a stored result, not compute one: the detail page must stay fast.
 * ``FILE_HOOKS`` lists dotted paths to ``f(*, document_file) -> None``, called after the transaction that
   stored a PDF version commits (upload, registration, approval, issuance, delivery to another agency):

@@ -111,7 +111,8 @@ def file_check(*, document_file, user) -> dict:
     out = {"title": _("Chữ ký số"), "recheck_url": reverse("signing:recheck", args=[sha])}
     if row is None:
         out.update(ok=None, verdict=_("Chưa kiểm tra"), lines=[_("Kết quả kiểm tra sẽ có sau ít phút; "
-                                                                 "có thể bấm “Kiểm tra lại”.")])
+                                                                 "có thể bấm “Kiểm tra lại”.")],
+                   poll_url=reverse("signing:report", args=[sha]))  # the page fetches the report when ready
         return out
     lines = [f"{s.get('signer') or '—'}: {s.get('verdict', '')}" for s in row.report.get("signatures", [])]
     lines += [str(e) for e in row.report.get("errors", [])]
