@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.org.selectors import staff_of
@@ -116,7 +117,7 @@ def file_check(*, document_file, user) -> dict:
         return out
     lines = [f"{s.get('signer') or '—'}: {s.get('verdict', '')}" for s in row.report.get("signatures", [])]
     lines += [str(e) for e in row.report.get("errors", [])]
-    lines.append(_("Kiểm tra lúc %(at)s") % {"at": row.created_at.astimezone().strftime("%d/%m/%Y %H:%M")})
+    lines.append(_("Kiểm tra lúc %(at)s") % {"at": timezone.localtime(row.created_at).strftime("%d/%m/%Y %H:%M")})
     out.update(ok=row.ok, verdict=row.verdict, lines=lines, url=reverse("signing:report", args=[sha]))
     return out
 
