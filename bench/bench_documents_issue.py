@@ -24,6 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
+# What is measured is the register's numbering under contention: the approved PDFs here are unsigned, so the
+# organisation signature is off (decision 0050); signing throughput is bench/bench_signing.py.
+os.environ.setdefault("CONGVU_REQUIRE_SIGNATURES", "0")
 
 
 def main() -> None:

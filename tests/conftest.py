@@ -31,3 +31,31 @@ def org(db):
 @pytest.fixture
 def api_client(client):
     return client
+
+
+@pytest.fixture(scope="session")
+def signing_pki():
+    """The demo PKI of the test session (root CA, leader and organisation PKCS#12 files, bad certificates)."""
+    from asn1crypto import x509
+
+    from congvu.signing import pki as pki_mod
+
+    made = factories.signing_pki()
+    made.ca_asn1 = x509.Certificate.load(made.ca.cert.public_bytes(pki_mod.serialization.Encoding.DER))
+    return made
+
+
+@pytest.fixture
+def trust_test_ca(settings, signing_pki):
+    """Verification trusts the test CA (like the demo CA in demo mode)."""
+    settings.CONGVU_TRUST_ROOTS = [str(signing_pki.files["ca"])]
+    settings.CONGVU_SIGNING_DEMO = True
+    settings.CONGVU_TSA_URL = ""
+    return signing_pki
+
+
+@pytest.fixture
+def signed_org(org, trust_test_ca):
+    """``org`` whose leaders and agencies have demo signing credentials (approval and issuance sign)."""
+    org.credentials = factories.give_signing_credentials(org)
+    return org

@@ -100,3 +100,48 @@ def build_org() -> SimpleNamespace:
     ns.admin = StaffFactory(agency=root, roles=[Role.QUAN_TRI], user__username="quantri",
                             user__full_name="Hoàng Quản Trị")
     return ns
+
+
+# --- signing credentials for the documents flows -------------------------------------------------------
+
+_SIGNING_PKI: dict = {}
+
+
+def signing_pki():
+    """One demo PKI per test process (made with the demo PKI code; RSA keys are slow to make)."""
+    if "made" not in _SIGNING_PKI:
+        import tempfile
+        from pathlib import Path
+
+        from congvu.signing import pki as pki_mod
+
+        out = Path(tempfile.mkdtemp(prefix="congvu-test-pki-"))
+        made = pki_mod.make_demo_pki(out, "demo")
+        made.dir = out
+        _SIGNING_PKI["made"] = made
+    return _SIGNING_PKI["made"]
+
+
+def give_signing_credentials(org, *, password: str | None = None, leaders=None, agencies=None):
+    """Personal credentials for the org's leaders and organisation credentials for its agencies.
+
+    Without ``password`` they are demo credentials (sign without a password while CONGVU_SIGNING_DEMO
+    is on, like the demo city's); with one, a PKCS#12 file protected by it (the password is asked)."""
+    from congvu.signing import appearance, services
+
+    made = signing_pki()
+    secret = password or "demo"
+    leaders = [org.snv_leader, org.stttt_leader] if leaders is None else leaders
+    agencies = [org.snv, org.stttt] if agencies is None else agencies
+    out = {}
+    for staff in leaders:
+        out[staff.pk] = services.credential_add_pkcs12(
+            actor=None, agency=staff.agency, staff=staff, label="Chứng thư cá nhân (thử)",
+            p12=made.leader.p12(secret), password=secret, is_demo=password is None,
+            image=appearance.demo_signature_png(staff.full_name))
+    for agency in agencies:
+        out[f"agency-{agency.pk}"] = services.credential_add_pkcs12(
+            actor=None, agency=agency, staff=None, label="Chứng thư cơ quan (thử)",
+            p12=made.organisation.p12(secret), password=secret, is_demo=password is None,
+            image=appearance.demo_seal_png(agency.short_name))
+    return out

@@ -234,6 +234,9 @@ CONGVU_PKCS11_MODULES = env.list("CONGVU_PKCS11_MODULES", default=[
     "/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"])
 # Demo mode: trust the demo CA made by `congvu demo`, and let demo credentials sign without a password.
 CONGVU_SIGNING_DEMO = env.bool("CONGVU_SIGNING_DEMO", default=not PRODUCTION)
+# Approval needs the leader's signature and issuance the organisation's (documents + signing). Off only for a
+# transition period: a missing credential then means an unsigned step instead of a refusal.
+CONGVU_REQUIRE_SIGNATURES = env.bool("CONGVU_REQUIRE_SIGNATURES", default=True)
 # Fallback boxes (page, x1, y1, x2, y2 in PDF points; negative page counts from the end) when the text
 # layer does not show where the number, the date and the signature block are.
 CONGVU_SIGNING_NUMBER_BOX = env.list("CONGVU_SIGNING_NUMBER_BOX", cast=float, default=[0, 90, 730, 300, 750])

@@ -70,7 +70,15 @@ def test_incoming_register_direct_handle_finish(page, org, tmp_path):
     assert "Bút phê, chỉ đạo" in timeline and "Hoàn thành xử lý" in timeline
 
 
-def test_outgoing_draft_review_approve_issue_arrives_in_other_agency(page, org):
+LEADER_PASSWORD = "Mk-ky-so-2026"
+
+
+def test_outgoing_draft_review_approve_issue_arrives_in_other_agency(page, org, trust_test_ca):
+    import factories
+
+    # the leader's key is a PKCS#12 file with a password (asked at approval); the agency's a demo one
+    factories.give_signing_credentials(org, password=LEADER_PASSWORD, agencies=[])
+    factories.give_signing_credentials(org, leaders=[])
     _as(page, "chuyenvien.snv")
     page.goto("/van-ban/di/soan/")
     page.get_by_label("Loại văn bản").select_option("thong_bao")
@@ -95,13 +103,22 @@ def test_outgoing_draft_review_approve_issue_arrives_in_other_agency(page, org):
     _as(page, "lanhdao.snv")
     page.goto(doc_url)
     page.get_by_label("Ý kiến duyệt").fill("Đồng ý")
-    page.get_by_role("button", name="Duyệt văn bản").click()
+    page.get_by_label("Mật khẩu của tệp chữ ký số").fill("sai-mat-khau")
+    page.get_by_role("button", name="Duyệt và ký số").click()
+    assert page.locator("#doc-status").text_content() == "Đang trình duyệt"  # wrong password: nothing done
+    assert "sai-mat-khau" not in page.content()
+    page.get_by_label("Mật khẩu của tệp chữ ký số").fill(LEADER_PASSWORD)
+    page.get_by_role("button", name="Duyệt và ký số").click()
     assert page.locator("#doc-status").text_content() == "Đã duyệt"
+    assert "Chữ ký hợp lệ" in page.locator("#doc-files").inner_text()  # the signed version, checked on commit
 
     _as(page, "vanthu.snv")
     page.goto(doc_url)
+    assert "Chứng thư cơ quan" in page.locator("#issue-form").inner_text()
+    assert page.locator("#issue-form input[type=password]").count() == 0  # a demo key: no password asked
     page.get_by_role("button", name="Cấp số và ban hành").click()
     assert page.locator("#doc-reference").inner_text() == "01/TB-SNV"
+    assert "Chữ ký hợp lệ (2 chữ ký)" in page.locator("#doc-files").inner_text()
     assert "Đã chuyển vào hệ thống" in page.locator("#recipients").inner_text()
 
     _as(page, "vanthu.stttt")
@@ -113,3 +130,8 @@ def test_outgoing_draft_review_approve_issue_arrives_in_other_agency(page, org):
     assert "số đến 1" in page.locator("#doc-register").inner_text()
     copy = Document.objects.get(agency=org.stttt)
     assert copy.status == "registered" and copy.source.reference == "01/TB-SNV"
+    # the receiving clerk sees the verification of the delivered, signed PDF
+    check = page.locator(".verification").first.inner_text()
+    assert "Chữ ký hợp lệ (2 chữ ký)" in check
+    page.get_by_role("link", name="Xem báo cáo đầy đủ").first.click()
+    assert "Chữ ký hợp lệ" in page.locator("#verdict").inner_text()

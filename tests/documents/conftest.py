@@ -18,3 +18,12 @@ def _default_search_backend():
 @pytest.fixture
 def pdf_bytes():
     return make_pdf(INCOMING_TEXT)
+
+
+@pytest.fixture
+def org(org, trust_test_ca):
+    """The documents flows sign at approval and issuance: the org comes with (demo) signing credentials."""
+    import factories
+
+    org.credentials = factories.give_signing_credentials(org)
+    return org

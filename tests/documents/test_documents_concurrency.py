@@ -46,6 +46,7 @@ def test_concurrent_issuances_are_gapless_and_unique():
     import factories
 
     org = factories.build_org()
+    factories.give_signing_credentials(org)  # approval and issuance sign (demo credentials)
     drafts = []
     for i in range(12):
         d = services.draft_create(actor=org.snv_specialist.user, data={"subject": f"Văn bản {i}", "body": "x"})

@@ -164,11 +164,18 @@ def test_outgoing_compose_review_approve_issue_through_pages(client, org):
     assert "Đề nghị cung cấp số liệu" in queue
     home = client.get("/").content.decode()
     assert "Vào sổ: 01/SNV-VP" in home
-    # the PDF is downloadable and has the number printed
+    # the PDF is downloadable; the number and date are written into the fields over the "Số:" and date
+    # lines (after the leader's signature, before the organisation's: Decree 30)
+    import io
+
+    from pypdf import PdfReader
+
     f = doc.files.order_by("-version").first()
     pdf = login(client, org.snv_clerk).get(reverse("documents:file", args=[doc.pk, f.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert "Số: 01/SNV-VP" in f.text and AuditEvent.objects.filter(action="documents.file.download").exists()
+    fields = PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).get_form_text_fields()
+    assert "Số: 01/SNV-VP" in fields.values()
+    assert AuditEvent.objects.filter(action="documents.file.download").exists()
 
 
 def test_denied_actions_change_nothing(client, org):
@@ -227,15 +234,20 @@ def test_excel_export_neutralises_formulas():
     assert exports._safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and exports._safe(5) == 5
 
 
-def fake_verifier(*, pdf: bytes):
-    return {"title": "Chữ ký số thử nghiệm", "ok": True, "lines": [f"{len(pdf)} byte"]}
+def fake_verifier(*, document_file, user):
+    return {"title": "Chữ ký số thử nghiệm", "ok": True, "lines": [f"{document_file.file.size} byte {user}"]}
+
+
+def broken_verifier(*, document_file, user):
+    raise RuntimeError("verifier down")
 
 
 def test_verifiers_are_shown_on_the_detail_page(client, org, monkeypatch):
     doc = register_incoming(org)
-    monkeypatch.setattr(verification, "VERIFIERS", [f"{__name__}.fake_verifier"])
+    monkeypatch.setattr(verification, "VERIFIERS", [f"{__name__}.fake_verifier", f"{__name__}.broken_verifier"])
     html = login(client, org.snv_clerk).get(reverse("documents:detail", args=[doc.pk])).content.decode()
     assert "Chữ ký số thử nghiệm" in html and "hợp lệ" in html
+    assert "Lỗi kiểm tra: RuntimeError" in html  # a broken verifier does not break the page
 
 
 def test_search_page_filters_and_odd_input(client, org):

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from asn1crypto import x509
 from signing_helpers import SIGNER_NAME
 
-from congvu.signing import pki as pki_mod
 from congvu.signing import samples
 
 
 @pytest.fixture(scope="session")
-def pki(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pki")
-    made = pki_mod.make_demo_pki(out, "demo")
-    made.dir = out
-    made.ca_asn1 = x509.Certificate.load(made.ca.cert.public_bytes(pki_mod.serialization.Encoding.DER))
-    return made
+def pki(signing_pki):
+    return signing_pki  # one demo PKI for the whole test session (tests/conftest.py)
 
 
 @pytest.fixture(scope="session")

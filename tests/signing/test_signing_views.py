@@ -65,11 +65,17 @@ def test_tampered_and_broken_uploads(client, org, signed):
     assert client.post(reverse("signing:verify"), {}).status_code == 400
 
 
-def test_reports_are_scoped_to_uploader_and_agency(client, org, signed):
+def test_reports_of_the_verify_page_are_the_uploaders_only(client, org, signed):
     client.force_login(org.snv_specialist.user)
     url = _upload(client, signed)["Location"]
-    client.force_login(org.snv_clerk.user)  # same agency
     assert client.get(url).status_code == 200
+    client.force_login(org.snv_clerk.user)  # same agency: a colleague's upload is theirs (it may be anything)
+    assert client.get(url).status_code == 404
+    from congvu.core.errors import NotFound
+    from congvu.signing import services as signing_services
+
+    with pytest.raises(NotFound):  # an administrator neither (the page itself first asks them for 2FA)
+        signing_services.report_for(org.admin.user, url.rstrip("/").rsplit("/", 1)[1])
     client.force_login(org.stttt_specialist.user)  # another agency
     assert client.get(url).status_code == 404
     assert client.get(reverse("signing:report", args=["zz"])).status_code == 404

@@ -163,6 +163,32 @@ class NoteIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
+class ApproveIn(Schema):
+    comment: str = Field("", max_length=2000)
+    signing_secret: str | None = Field(None, max_length=1024, description=(
+        "Password/PIN of the approver's signing key (not needed for demo credentials in demo mode). "
+        "Used in memory for this call only: never stored, logged or returned."))
+
+
+def _issue_secret(request) -> str | None:
+    """``signing_secret`` from a JSON or form body of the issue call (an empty body is fine)."""
+    import json
+
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise ValidationFailed(_("Nội dung JSON không hợp lệ."), field="signing_secret") from None
+        value = data.get("signing_secret") if isinstance(data, dict) else None
+    else:
+        value = request.POST.get("signing_secret")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 1024:
+        raise ValidationFailed(_("Mật khẩu / mã PIN không hợp lệ."), field="signing_secret")
+    return value
+
+
 def _out(doc: Document, status: int = 200) -> JsonResponse:
     body = DocumentDetailOut.from_orm(Document.objects.select_related("agency").get(pk=doc.pk)).model_dump(
         mode="json")
@@ -343,13 +369,17 @@ def review(request, doc_id: int, payload: ReviewIn):
 
 
 @router.post("/{int:doc_id}/approve", summary="Approve (the signer)")
-def approve(request, doc_id: int, payload: NoteIn | None = None):
+def approve(request, doc_id: int, payload: ApproveIn | None = None):
     doc = selectors.get_visible(request.auth, doc_id)
-    services.approve(actor=request.auth, document=doc, comment=payload.comment if payload else "")
+    services.approve(actor=request.auth, document=doc, comment=payload.comment if payload else "",
+                     signing_secret=(payload.signing_secret or None) if payload else None)
     return _out(doc)
 
 
 @router.post("/{int:doc_id}/issue", summary="Number, date, issue and distribute (the clerk)")
 def issue(request, doc_id: int):
+    """Body (optional, JSON or form): ``{"signing_secret": "..."}`` — the password/PIN of the agency's
+    signing key for the organisation signature; never stored, logged or returned."""
     doc = selectors.get_visible(request.auth, doc_id)
-    return _out(services.issue(actor=request.auth, document=doc))
+    secret = _issue_secret(request)
+    return _out(services.issue(actor=request.auth, document=doc, signing_secret=secret))

@@ -25,7 +25,7 @@ from congvu.core.text import collapse_spaces, fold, normalize, repair
 from congvu.org.models import Agency, Role, Staff, Unit
 from congvu.org.selectors import staff_of
 
-from . import pdfsteps, search
+from . import pdfsteps, search, verification
 from .constants import AUTHORITY, CONFIDENTIALITY, TYPE_NAME, URGENCY, symbol_for
 from .flows import INCOMING, OUTGOING
 from .models import (
@@ -182,13 +182,33 @@ def _store_version(doc: Document, *, name: str, data: bytes, actor, role: str = 
             if exc.code != "no_text_layer":  # a scan is kept (not searchable by its text until OCR)
                 raise ValidationFailed(exc.message, field="file", code=exc.code) from None
             text = ""
+    if data.startswith(b"%PDF-"):
+        text = _with_form_text(data, text)
     stored = store_bytes(data, allowed_types=ALLOWED_TYPES)
     last = None if getattr(doc, "_no_files_yet", False) else (
         DocumentFile.objects.filter(document=doc, role=role).order_by("-version").values_list("version", flat=True)
         .first())
-    return DocumentFile.objects.create(document=doc, role=role, version=(last or 0) + 1, file=stored, name=name,
+    made = DocumentFile.objects.create(document=doc, role=role, version=(last or 0) + 1, file=stored, name=name,
                                        reason=reason, text=text[:1_000_000],
                                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    verification.stored(made)  # e.g. a signature check, queued when the transaction commits
+    return made
+
+
+def _with_form_text(data: bytes, text: str) -> str:
+    """The text plus the values of filled form fields (the number and date written at issuance live in
+    fields over the "Số:" and date lines, so that the leader's signature stays valid)."""
+    if b"/AcroForm" not in data:
+        return text
+    try:
+        import io
+
+        from pypdf import PdfReader
+
+        values = [v for v in (PdfReader(io.BytesIO(data)).get_form_text_fields() or {}).values() if v]
+    except Exception:  # noqa: BLE001 - a form that cannot be read adds nothing
+        return text
+    return "\n".join([text, *values]) if values else text
 
 
 def latest_main(doc: Document) -> DocumentFile | None:
@@ -721,8 +741,11 @@ def review_return(*, actor, document: Document, comment: str) -> ReviewStep:
     return step
 
 
-def _pdf_version(doc: Document, *, actor, step: str, rerender: bool) -> DocumentFile | None:
-    """Run PDF_STEPS[step] on the current PDF (re-rendered first if asked) and store the result."""
+def _pdf_version(doc: Document, *, actor, step: str, rerender: bool,
+                 secret: str | None = None) -> DocumentFile | None:
+    """Run PDF_STEPS[step] on the current PDF (re-rendered first if asked) and store the result.
+
+    ``secret`` (the signer's password/PIN) goes to the steps only; it is never stored or recorded."""
     current = latest_main(doc)
     if rerender and doc.composed:
         pdf = render_pdf(doc)
@@ -734,7 +757,7 @@ def _pdf_version(doc: Document, *, actor, step: str, rerender: bool) -> Document
         if pdfsteps.PDF_STEPS.get(step):
             raise Conflict(_("Bước này cần văn bản chính ở dạng PDF."), code="pdf_required")
         return None
-    result, ran = pdfsteps.run(step, pdf=pdf, actor=actor, document=doc)
+    result, ran = pdfsteps.run(step, pdf=pdf, actor=actor, document=doc, secret=secret)
     if current is not None and result == current.file.read():
         return current
     name = current.name if current and current.name.lower().endswith(".pdf") else "van-ban.pdf"
@@ -742,8 +765,9 @@ def _pdf_version(doc: Document, *, actor, step: str, rerender: bool) -> Document
 
 
 @transaction.atomic
-def approve(*, actor, document: Document, comment: str = "") -> Document:
-    """The signer approves the draft (the signing issue signs here via PDF_STEPS['approve'])."""
+def approve(*, actor, document: Document, comment: str = "", signing_secret: str | None = None) -> Document:
+    """The signer approves the draft (the signing app signs here via PDF_STEPS['approve'] with
+    ``signing_secret``, the password/PIN of the signer's key: used in memory, never recorded)."""
     staff = actor_staff(actor)
     doc = _lock(document)
     step = _reviewing(staff, doc)
@@ -758,7 +782,7 @@ def approve(*, actor, document: Document, comment: str = "") -> Document:
     step.decision, step.decided_at = ReviewStep.Decision.APPROVED, timezone.now()
     step.comment = _text(comment, field="comment", max_len=2000, multiline=True)
     step.save(update_fields=["decision", "decided_at", "comment"])
-    version = _pdf_version(doc, actor=actor, step="approve", rerender=True)
+    version = _pdf_version(doc, actor=actor, step="approve", rerender=True, secret=signing_secret)
     doc.reviewer = None
     OUTGOING.apply(doc, "approve", actor=actor, note=step.comment,
                    changes={"signer": doc.signer_id, "file_version": version.version if version else None})
@@ -767,8 +791,10 @@ def approve(*, actor, document: Document, comment: str = "") -> Document:
 
 
 @transaction.atomic
-def issue(*, actor, document: Document) -> Document:
-    """The clerk numbers (gapless, from the outgoing register of the year), dates and issues, then distributes."""
+def issue(*, actor, document: Document, signing_secret: str | None = None) -> Document:
+    """The clerk numbers (gapless, from the outgoing register of the year), dates and issues, then distributes.
+
+    ``signing_secret`` is the password/PIN of the organisation's key for PDF_STEPS['issue'] (never recorded)."""
     staff = actor_staff(actor)
     doc = _lock(document)
     if doc.direction != Direction.OUTGOING:
@@ -781,8 +807,11 @@ def issue(*, actor, document: Document) -> Document:
     doc.register, doc.register_number = take_number(doc.agency, year=today.year, direction=Direction.OUTGOING,
                                                     confidential=doc.confidentiality > 0)
     doc.number, doc.issued_on = doc.register_number, today
-    # A composed text gets its number and date printed, unless something (a signature) was added at approval.
-    version = _pdf_version(doc, actor=actor, step="issue", rerender=not pdfsteps.PDF_STEPS.get("approve"))
+    # A composed text gets its number and date printed, unless an approve step changed the approved PDF
+    # (a signature: re-rendering would destroy it; the issue steps write the number and date then).
+    approved = latest_main(doc)
+    signed_at_approval = approved is not None and approved.reason.startswith("approve+")
+    version = _pdf_version(doc, actor=actor, step="issue", rerender=not signed_at_approval, secret=signing_secret)
     OUTGOING.apply(doc, "issue", actor=actor, changes={
         "register": doc.register_id, "number": doc.number, "issued_on": today,
         "file_version": version.version if version else None})
@@ -819,9 +848,13 @@ def distribute(*, actor, document: Document) -> list[Recipient]:
                 agency_id=rec.agency_id, direction=Direction.INCOMING, status=S.RECEIVED, source=doc,
                 issuer_name=doc.agency.name, issuer_agency=doc.agency, due_on=None, created_by=None,
                 **{f: getattr(doc, f) for f in INCOMING_COPY_FIELDS})
-            for f in doc.files.all():
-                DocumentFile.objects.create(document=copy, role=f.role, version=f.version, file=f.file, name=f.name,
-                                            reason="delivered", text=f.text)
+            latest = {}
+            for f in doc.files.select_related("file").order_by("role", "name", "-version", "-id"):
+                made = DocumentFile.objects.create(document=copy, role=f.role, version=f.version, file=f.file,
+                                                   name=f.name, reason="delivered", text=f.text)
+                latest.setdefault((f.role, f.name), made)
+            for made in latest.values():  # the recipient's own check of what it received (older versions
+                verification.stored(made)  # keep the sender's reports, readable through this copy too)
             # The latest version of each file is enough for the recipient; older ones are kept anyway.
             audit.record(action="documents.incoming.receive", actor=None, obj=copy, to_state=copy.status,
                          changes={"source": doc.pk})

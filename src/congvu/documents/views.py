@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from congvu.core import audit
@@ -20,7 +21,7 @@ from congvu.core.models import StoredFile
 from congvu.org.models import Role
 from congvu.org.selectors import staff_of, visible_agency_ids
 
-from . import exports, prefill, selectors, services, verification
+from . import exports, pdfsteps, prefill, selectors, services, verification
 from .forms import ComposeForm, DirectForm, IncomingForm, PresentForm, ReviewerForm, SearchForm, UploadForm
 from .models import Assignment, Direction, Document, DocumentFile
 
@@ -210,11 +211,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest = {}
     for f in files:
         latest.setdefault((f.role, f.name), f)
-    checks = []
-    if verification.VERIFIERS and doc.status != S.RECALLED:
-        for f in latest.values():
+    checks, by_file = [], {}
+    if verification.VERIFIERS and not (doc.direction == Direction.INCOMING and doc.status == S.RECALLED):
+        for f in files:  # every PDF version the person can download gets its verification result
             if f.file.content_type == "application/pdf":
-                checks.append({"file": f, "results": verification.verify(f.file.read())})
+                by_file[f.pk] = verification.results(f, request.user)
+                if f.pk in {x.pk for x in latest.values()}:
+                    checks.append({"file": f, "results": by_file[f.pk]})
+    for f in files:
+        f.checks = by_file.get(f.pk, [])
     assignments = list(selectors.assignments_of(doc))
     mine = [a for a in assignments if a.state == Assignment.State.OPEN and services.holds(staff, a)]
     ctx = {
@@ -228,6 +233,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_reviewer": staff is not None and doc.reviewer_id == staff.pk and doc.status == S.IN_REVIEW,
         "replies": doc.replies.all(),
     }
+    if doc.direction == Direction.OUTGOING and staff is not None:
+        if ctx["is_reviewer"] and ctx["is_leader"]:
+            ctx["approve_prompt"] = pdfsteps.prompt("approve", actor=request.user, document=doc)
+        if ctx["is_clerk"] and doc.status == S.APPROVED:
+            ctx["issue_prompt"] = pdfsteps.prompt("issue", actor=request.user, document=doc)
     if doc.agency_id == getattr(staff, "agency_id", None):
         ctx["present_form"] = PresentForm(agency=doc.agency) if ctx["is_clerk"] else None
         ctx["reviewer_form"] = ReviewerForm(agency=doc.agency, exclude=staff)
@@ -397,6 +407,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/compose.html", {"form": form, "doc": doc}, status=400 if form.errors else 200)
 
 
+def _secret(post) -> str | None:
+    """The password/PIN typed for signing (memory only: never stored, logged or echoed)."""
+    value = post.get("signing_secret", "")
+    return value if value and len(value) <= 1024 else None
+
+
+@sensitive_post_parameters("signing_secret")
 @login_required
 @require_POST
 def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -417,10 +434,11 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.review_return(actor=request.user, document=doc, comment=post.get("note", ""))
             msg = _("Đã trả lại dự thảo.")
         elif action == "approve":
-            services.approve(actor=request.user, document=doc, comment=post.get("note", ""))
+            services.approve(actor=request.user, document=doc, comment=post.get("note", ""),
+                             signing_secret=_secret(post))
             msg = _("Đã duyệt văn bản.")
         elif action == "issue":
-            doc = services.issue(actor=request.user, document=doc)
+            doc = services.issue(actor=request.user, document=doc, signing_secret=_secret(post))
             msg = _("Đã cấp số %(ref)s và ban hành.") % {"ref": doc.reference}
         elif action == "distribute":
             services.distribute(actor=request.user, document=doc)

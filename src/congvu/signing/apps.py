@@ -14,3 +14,6 @@ class SigningConfig(AppConfig):
         # pyHanko logs every failed validation with a traceback at WARNING; the verdict says it all.
         for name in ("pyhanko", "pyhanko_certvalidator"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        from . import integration
+
+        integration.register()  # sign at approval/issuance, verify the documents' PDFs (documents' registries)

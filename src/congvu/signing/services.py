@@ -41,6 +41,10 @@ MAX_PDF = 50 * 1024 * 1024
 # returning a RemoteBackend.  Integrations register themselves here; tests register a callable one.
 REMOTE_SERVICES: dict[str, object] = {}
 
+# Who else may read a stored (non-personal) report: callables ``f(user, sha256) -> bool``, e.g. "the file
+# belongs to a document the user may see" (registered by integration.register when documents is installed).
+FILE_ACCESS: list[str] = []
+
 
 # --- permissions --------------------------------------------------------------------------------------
 def can_manage(user, *, agency: Agency, staff: Staff | None) -> bool:
@@ -249,11 +253,14 @@ def verify_and_store(*, actor, data: bytes, file_name: str = "") -> Verification
 
 
 @transaction.atomic
-def verify_stored(*, actor, stored, agency: Agency | None = None, file_name: str = "") -> VerificationReport:
-    """Verify a file already in the store (an incoming document's PDF…) and keep the report for ``agency``.
+def verify_stored(*, actor, stored, agency: Agency | None = None, file_name: str = "",
+                  personal: bool = True) -> VerificationReport:
+    """Verify a file already in the store and keep the report for ``agency``.
 
-    For the documents app: call it (or queue ``tasks.slow_verify_stored_file`` with transaction.on_commit)
-    when a PDF arrives; the report page ``signing:report`` (``sha256``) then shows the result.
+    ``personal``: a file the actor uploaded on the verify page (the report is theirs only).  A report of a
+    document's file is not personal (``uploaded_by`` stays empty): whoever may see a document holding the
+    file reads it (:data:`FILE_ACCESS`).  The documents integration queues ``tasks.slow_verify_stored_file``
+    on commit when a PDF is stored; the report page ``signing:report`` (``sha256``) then shows the result.
     """
     result = verify_pdf(stored.read(), trust_roots=conf.trust_roots(), crls=conf.crls())
     if agency is None:
@@ -261,7 +268,7 @@ def verify_stored(*, actor, stored, agency: Agency | None = None, file_name: str
         agency = staff.agency if staff else None
     row = VerificationReport.objects.create(
         file=stored, sha256=stored.sha256, file_name=normalize(file_name or "")[:255], agency=agency,
-        uploaded_by=actor if getattr(actor, "pk", None) else None, ok=result["ok"],
+        uploaded_by=actor if personal and getattr(actor, "pk", None) else None, ok=result["ok"],
         verdict_code=result["verdict_code"], verdict=result["verdict"], signature_count=len(result["signatures"]),
         report=result)
     audit.record(action="signing.verify", actor=actor, obj=row, agency_id=row.agency_id,
@@ -269,23 +276,63 @@ def verify_stored(*, actor, stored, agency: Agency | None = None, file_name: str
     return row
 
 
+def file_accessible(user, sha256: str) -> bool:
+    """Whether a registered rule (:data:`FILE_ACCESS`) lets ``user`` see the file with this hash."""
+    from importlib import import_module
+
+    for dotted in FILE_ACCESS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        if getattr(import_module(module_name), func_name)(user, sha256):
+            return True
+    return False
+
+
 def visible_reports(user):
-    """Reports the user may read: those they uploaded, and those stored by an agency they see."""
-    from django.db.models import Q
-
-    qs = VerificationReport.objects.select_related("file", "agency")
-    if getattr(user, "is_superuser", False):
-        return qs
-    ids = org_selectors.visible_agency_ids(user) or set()
-    return qs.filter(Q(uploaded_by=user) | Q(agency_id__in=ids))
+    """The reports the user uploaded on the verify page (other reports: see :func:`report_for`)."""
+    if not getattr(user, "is_authenticated", False):
+        return VerificationReport.objects.none()
+    return VerificationReport.objects.select_related("file", "agency").filter(uploaded_by=user)
 
 
-def report_for(user, sha256: str) -> VerificationReport:
-    """The newest report of the file with this SHA-256 that ``user`` may read, else NotFound."""
+def _sha(sha256: str) -> str:
     sha = (sha256 or "").strip().lower()
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
         raise NotFound(_("Không tìm thấy."))
-    row = visible_reports(user).filter(sha256=sha).order_by("-created_at", "-id").first()
+    return sha
+
+
+def report_for(user, sha256: str) -> VerificationReport:
+    """The newest report of the file with this SHA-256 that ``user`` may read, else NotFound.
+
+    Readable: the user's own uploads on the verify page, and the shared report of a file that belongs to
+    something the user may see (a document's PDF: documents' visibility, confidential rules included).
+    Nothing else — not an administrator, not a superuser, not a colleague's upload."""
+    sha = _sha(sha256)
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("Không tìm thấy."))
+    base = VerificationReport.objects.select_related("file", "agency").filter(sha256=sha)
+    row = None
+    if file_accessible(user, sha):
+        row = base.filter(uploaded_by__isnull=True).order_by("-created_at", "-id").first()
+    if row is None:
+        row = base.filter(uploaded_by=user).order_by("-created_at", "-id").first()
     if row is None:
         raise NotFound(_("Không tìm thấy."))
     return row
+
+
+def recheck(*, actor, sha256: str) -> VerificationReport:
+    """Verify again a file the actor may see (with today's trust roots and revocation data)."""
+    from congvu.core.models import StoredFile
+
+    sha = _sha(sha256)
+    shared = file_accessible(actor, sha)
+    if not shared and not VerificationReport.objects.filter(sha256=sha, uploaded_by=actor).exists():
+        raise NotFound(_("Không tìm thấy."))
+    stored = StoredFile.objects.filter(sha256=sha).first()
+    if stored is None:
+        raise NotFound(_("Không tìm thấy."))
+    staff = org_selectors.staff_of(actor)
+    last = VerificationReport.objects.filter(sha256=sha).order_by("-created_at", "-id").first()
+    return verify_stored(actor=actor, stored=stored, agency=staff.agency if staff else None,
+                         file_name=last.file_name if last else "", personal=not shared)

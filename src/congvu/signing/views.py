@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,13 +39,30 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, sha256: str) -> HttpResponse:
-    """The stored report of a file by its SHA-256 (uploader, or anyone of the agency that stored it)."""
+    """The stored report of a file by its SHA-256: the person's own uploads, and the files of the documents
+    they may see (documents' visibility, confidential rules included).  Anything else is a 404."""
     try:
         row = services.report_for(request.user, sha256)
     except NotFound:
         raise Http404 from None
     template = "signing/_report.html" if request.headers.get("HX-Request") else "signing/report.html"
     return render(request, template, {"row": row, "report": row.report})
+
+
+@login_required
+@require_POST
+def recheck(request: HttpRequest, sha256: str) -> HttpResponse:
+    """Verify a visible file again (e.g. after a trust root or a CRL was added); back to ``next``."""
+    try:
+        row = services.recheck(actor=request.user, sha256=sha256)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("Đã kiểm tra lại: %(v)s") % {"v": row.verdict})
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("signing:report", sha256=row.sha256)
 
 
 def _manageable(user) -> tuple[object, bool]:

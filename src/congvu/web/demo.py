@@ -8,10 +8,10 @@ from django.apps import apps
 
 LOADERS: list[str] = [
     "congvu.org.demo.load",
+    "congvu.signing.demo.load",  # before documents: the demo documents are approved and issued with signatures
     "congvu.documents.demo.load",
     "congvu.directives.demo.load",
     "congvu.workforce.demo.load",
-    "congvu.signing.demo.load",
 ]
 
 
