@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -44,20 +44,32 @@ def _doc(request, pk) -> Document:
 
 
 ACTION_LABELS = {
-    "documents.incoming.register": _l("Vào sổ văn bản đến"), "documents.incoming.receive": _l("Nhận qua hệ thống"),
-    "documents.incoming.submit": _l("Trình lãnh đạo"), "documents.incoming.direct": _l("Bút phê, chỉ đạo"),
-    "documents.incoming.start": _l("Bắt đầu xử lý"), "documents.incoming.progress": _l("Ghi tiến độ"),
-    "documents.incoming.forward": _l("Chuyển xử lý"), "documents.incoming.finish": _l("Hoàn thành xử lý"),
-    "documents.incoming.finish_part": _l("Hoàn thành phần việc"), "documents.incoming.read": _l("Đã đọc"),
-    "documents.incoming.reply_draft": _l("Soạn văn bản trả lời"), "documents.incoming.recall": _l("Bị thu hồi"),
-    "documents.outgoing.draft": _l("Tạo dự thảo"), "documents.outgoing.edit": _l("Sửa dự thảo"),
-    "documents.outgoing.submit": _l("Trình duyệt"), "documents.outgoing.forward": _l("Chuyển tiếp"),
-    "documents.outgoing.return": _l("Trả lại để sửa"), "documents.outgoing.approve": _l("Duyệt"),
-    "documents.outgoing.issue": _l("Cấp số, ban hành"), "documents.outgoing.distribute": _l("Phân phối"),
-    "documents.outgoing.recall": _l("Thu hồi"), "documents.outgoing.replace": _l("Bị thay thế"),
-    "documents.outgoing.replacement_draft": _l("Soạn văn bản thay thế"),
-    "documents.outgoing.registered_by_recipient": _l("Nơi nhận đã vào sổ"),
-    "documents.outgoing.import": _l("Nhập từ hệ thống cũ"), "documents.file.download": _l("Tải tệp"),
+    "documents.incoming.register": gettext_lazy("Vào sổ văn bản đến"),
+    "documents.incoming.receive": gettext_lazy("Nhận qua hệ thống"),
+    "documents.incoming.submit": gettext_lazy("Trình lãnh đạo"),
+    "documents.incoming.direct": gettext_lazy("Bút phê, chỉ đạo"),
+    "documents.incoming.start": gettext_lazy("Bắt đầu xử lý"),
+    "documents.incoming.progress": gettext_lazy("Ghi tiến độ"),
+    "documents.incoming.forward": gettext_lazy("Chuyển xử lý"),
+    "documents.incoming.finish": gettext_lazy("Hoàn thành xử lý"),
+    "documents.incoming.finish_part": gettext_lazy("Hoàn thành phần việc"),
+    "documents.incoming.read": gettext_lazy("Đã đọc"),
+    "documents.incoming.reply_draft": gettext_lazy("Soạn văn bản trả lời"),
+    "documents.incoming.recall": gettext_lazy("Bị thu hồi"),
+    "documents.outgoing.draft": gettext_lazy("Tạo dự thảo"),
+    "documents.outgoing.edit": gettext_lazy("Sửa dự thảo"),
+    "documents.outgoing.submit": gettext_lazy("Trình duyệt"),
+    "documents.outgoing.forward": gettext_lazy("Chuyển tiếp"),
+    "documents.outgoing.return": gettext_lazy("Trả lại để sửa"),
+    "documents.outgoing.approve": gettext_lazy("Duyệt"),
+    "documents.outgoing.issue": gettext_lazy("Cấp số, ban hành"),
+    "documents.outgoing.distribute": gettext_lazy("Phân phối"),
+    "documents.outgoing.recall": gettext_lazy("Thu hồi"),
+    "documents.outgoing.replace": gettext_lazy("Bị thay thế"),
+    "documents.outgoing.replacement_draft": gettext_lazy("Soạn văn bản thay thế"),
+    "documents.outgoing.registered_by_recipient": gettext_lazy("Nơi nhận đã vào sổ"),
+    "documents.outgoing.import": gettext_lazy("Nhập từ hệ thống cũ"),
+    "documents.file.download": gettext_lazy("Tải tệp"),
 }
 
 

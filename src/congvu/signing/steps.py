@@ -37,6 +37,10 @@ from . import appearance, conf, layout, pdfsign, services
 from .errors import SigningFailed
 from .models import Credential
 
+# Text written into the signed document itself is part of a Vietnamese legal document: it is never
+# translated into the signer's interface language.
+LEGAL_TEXT = {"approve": "Phê duyệt: %(s)s", "issue": "Ban hành văn bản %(n)s"}
+
 _SECRET: contextvars.ContextVar[str | None] = contextvars.ContextVar("congvu_signing_secret", default=None)
 
 APPROVER_FIELD = "CongVu_NguoiKy"
@@ -106,7 +110,7 @@ def approve_step(*, pdf: bytes, actor, document, secret: str | None = None) -> b
     look = appearance.signature_appearance(width=x2 - x1, height=y2 - y1, image=_image(credential),
                                            name=staff.full_name)
     signed = pdfsign.sign_pdf(
-        pdf, backend, field_name=APPROVER_FIELD, reason=_("Phê duyệt: %(s)s") % {"s": str(document.subject)[:200]},
+        pdf, backend, field_name=APPROVER_FIELD, reason=LEGAL_TEXT["approve"] % {"s": str(document.subject)[:200]},
         location=document.agency.place_name or None, contact_info=staff.user.email or None,
         visible=pdfsign.Visible(place.page, place.box, look), timestamper=conf.timestamper())
     _audit("signing.approve", actor, document, credential, {"page": place.page + 1, "block_found": place.found})
@@ -185,7 +189,7 @@ def issue_step(*, pdf: bytes, actor, document, secret: str | None = None) -> byt
     look = appearance.seal_appearance(
         width=x2 - x1, height=y2 - y1, image=_image(credential), organisation=organisation,
         email=document.agency.email or credential.cert_email, signed_at=signed_at, seal_diameter=SEAL_DIAMETER)
-    reason = _("Ban hành văn bản %(n)s") % {"n": numbered.removeprefix("Số: ")}
+    reason = LEGAL_TEXT["issue"] % {"n": numbered.removeprefix("Số: ")}
     if not in_fields:  # a PDF signed elsewhere: the number and date go into the signature's reason
         reason += ", " + dated
     signed = pdfsign.sign_pdf(
