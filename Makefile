@@ -27,5 +27,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 
+## make eval-extract — score the document reader on the dev set and on our own labelled corpus
+DEV_CORPUS ?= $(firstword $(wildcard ../shared/corpus/dev ../../shared/corpus/dev /work/shared/corpus/dev))
+eval-extract: $(STAMP)
+	$(BIN)/congvu extract --no-db --evaluate $(DEV_CORPUS) tests/directives/corpus
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -32,6 +32,7 @@ api = NinjaAPI(
 ROUTERS: list[tuple[str, str]] = [
     ("/org/", "congvu.org.api"),
     ("/accounts/", "congvu.accounts.api"),
+    ("/directives/", "congvu.directives.api"),
 ]
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "congvu.accounts",
     "congvu.org",
     "congvu.web",
+    "congvu.directives",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,318 @@
+"""Clean text with a map back to the source, lines, and paragraph units.
+
+The reader works on a *clean* copy of the source text: markdown ``*``/``**`` removed, runs of
+horizontal white space collapsed to one space, lines trimmed.  Line breaks are kept, so the
+clean text still has the document's line structure.  :class:`Clean` remembers where each run of
+clean characters came from, so any span of the clean text maps back to offsets in the source
+(the NFC text the caller passed in) — that is how tasks carry ``start``/``end`` offsets the UI can
+highlight.
+
+Units are the paragraphs of the body after undoing hard line breaks and page-break debris: a
+bullet, a numbered item, a table row, or a plain paragraph.  Each carries its marker (``-``,
+``+``, ``1.``, ``a)``, ``I.``, ``Điều 1.``) and a list of segments mapping unit text back to clean
+offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r"[^\s*\u200b\ufeff]+")
+_IRREGULAR = re.compile(r"[^\S ]|  |[\u200b\ufeff]")
+
+
+class Clean:
+    """The clean text and its map to source offsets."""
+
+    __slots__ = ("text", "_cpos", "_spos", "_source_len")
+
+    def __init__(self, source: str) -> None:
+        out: list[str] = []
+        cpos: list[int] = []
+        spos: list[int] = []
+        n = 0
+        offset = 0
+        for raw in source.split("\n"):
+            if offset:
+                out.append("\n")
+                cpos.append(n)
+                spos.append(offset - 1)
+                n += 1
+            stripped = raw.strip()
+            if stripped and "*" not in stripped and not _IRREGULAR.search(stripped):
+                # the common case: the line is clean once trimmed
+                cpos.append(n)
+                spos.append(offset + raw.index(stripped[0]))
+                out.append(stripped)
+                n += len(stripped)
+            elif stripped:
+                n = self._tokens(raw, offset, out, cpos, spos, n)
+            offset += len(raw) + 1
+        self.text = "".join(out)
+        self._cpos = cpos
+        self._spos = spos
+        self._source_len = len(source)
+
+    @staticmethod
+    def _tokens(source: str, base: int, out: list[str], cpos: list[int], spos: list[int], n: int) -> int:
+        prev_end = 0
+        line_start = True
+        for m in _TOKEN.finditer(source):
+            tok = m.group()
+            if not line_start and source[prev_end:m.start()].strip("*"):
+                out.append(" ")
+                n += 1
+            cpos.append(n)
+            spos.append(base + m.start())
+            out.append(tok)
+            n += len(tok)
+            line_start = False
+            prev_end = m.end()
+        return n
+
+    def source_offset(self, i: int) -> int:
+        """Source offset of clean offset ``i``."""
+        if not self._cpos:
+            return 0
+        k = bisect_right(self._cpos, i) - 1
+        if k < 0:
+            return self._spos[0]
+        return min(self._spos[k] + (i - self._cpos[k]), self._source_len)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            s = self.source_offset(start)
+            return s, s
+        return self.source_offset(start), self.source_offset(end - 1) + 1
+
+
+@dataclass
+class Line:
+    text: str
+    start: int  # clean offset
+    index: int
+
+
+def lines_of(clean: Clean) -> list[Line]:
+    result = []
+    pos = 0
+    for i, text in enumerate(clean.text.split("\n")):
+        result.append(Line(text, pos, i))
+        pos += len(text) + 1
+    return result
+
+
+# --- page debris and web chrome ------------------------------------------------------------------
+
+_DEBRIS = re.compile(
+    r"^(?:[-–—]?\s*\d{1,3}\s*[-–—]?|Trang\s+\d+(?:\s*/\s*\d+)?|Page\s+\d+(?:\s+of\s+\d+)?|\d{1,3}\s*/\s*\d{1,3}"
+    r"|[.·•_=~\-–—\s]+|\f)$",
+    re.IGNORECASE,
+)
+_CHROME = re.compile(
+    r"^(?:Print|In|In bài|In trang|Gốc|Bản in|Tin khác|Tin liên quan|Các tin khác|Tin cùng chuyên mục|Bài viết khác"
+    r"|QR Code.*|QR CODE.*|Mã QR.*|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
+    r"|Chia sẻ.{0,40}|Share|Tweet|Facebook|Zalo|Bình luận.{0,40}|Lượt xem.{0,40}|Trang chủ.{0,120}"
+    r"|Xem thêm.{0,80}|Tài liệu đính kèm.{0,120}|Tải về.{0,80}|File đính kèm.{0,120}|Tệp đính kèm.{0,120}"
+    r"|Đọc tiếp|Quay lại|Về đầu trang|Gửi email|Gửi bài viết|Cỡ chữ.{0,40}|Tags?:.{0,200}|Từ khóa:.{0,200}"
+    r"|Print\s.{0,60}|(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật),\s*\d{1,2}/\d{1,2}/\d{4}.{0,40})$",
+)
+
+
+def is_debris(text: str) -> bool:
+    return not text or bool(_DEBRIS.match(text))
+
+
+def is_chrome(text: str) -> bool:
+    return bool(_CHROME.match(text))
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+_MARKER = re.compile(
+    r"^(?:"
+    r"(?P<part>(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(?:[IVXLC]+|\d+)\b[.:]?)"
+    r"|(?P<dieu>Điều\s+\d+[a-z]?\s*[.:])"
+    r"|(?P<roman>[IVX]{1,5}\s*[.)/])"
+    r"|(?P<n3>\d{1,2}\.\d{1,2}\.\d{1,2}\.?)"
+    r"|(?P<n2>\d{1,2}\.\d{1,2}\.?)(?=\s)"
+    r"|(?P<n1>\d{1,2}\s*[.)](?!\d))"
+    r"|(?P<letter>[a-zđ]\s*\))"
+    r"|(?P<dash>[-–—](?=\s|[A-ZĐÀ-Ỹa-zđà-ỹ]))"
+    r"|(?P<plus>\+)"
+    r"|(?P<dot>[•●▪◦·∙○■□❖➢►])"
+    r")\s*"
+)
+
+_TERMINAL = tuple(".;:!?")
+_CONNECT_END = re.compile(
+    r"(?:,|-|–|\b(?:và|với|của|các|cho|tại|theo|để|về|trên|trong|được|là|những|từ|đến|khi|hoặc|hay))$")
+
+
+def marker_of(text: str) -> tuple[str | None, str, int]:
+    """(marker kind, marker text, length of marker incl. spaces)."""
+    m = _MARKER.match(text)
+    if not m or m.end() >= len(text):
+        return None, "", 0
+    kind = m.lastgroup
+    if kind == "roman" and not re.match(r"[IVX]{1,5}\s*[.)/]\s+\S", text):
+        return None, "", 0
+    return kind, m.group(kind), m.end()
+
+
+def is_table_row(text: str) -> bool:
+    return text.count("|") >= 2 or (" | " in text)
+
+
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _is_upper_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+@dataclass
+class Unit:
+    text: str
+    kind: str | None  # marker kind, "table" or None (plain paragraph)
+    marker: str
+    segments: list[tuple[int, int]] = field(default_factory=list)  # (unit offset, clean offset)
+    first_line: int = 0
+    last_line: int = 0
+
+    def clean_offset(self, i: int) -> int:
+        k = 0
+        for j, (u, _c) in enumerate(self.segments):
+            if u <= i:
+                k = j
+            else:
+                break
+        u, c = self.segments[k]
+        return c + (i - u)
+
+
+_SPLIT_GLUED = re.compile(r"(?<=[:;.])\s+(?=(?:[-+•]\s+|\d{1,2}\.\s+)[A-ZĐÀ-Ỹ])")
+
+
+def _explode(lines: list[Line]) -> list[Line]:
+    """Split lines where a bullet or number is glued after ':' ';' '.' (portal copies)."""
+    out: list[Line] = []
+    for line in lines:
+        if is_table_row(line.text) or len(line.text) < 8:
+            out.append(line)
+            continue
+        parts = list(_SPLIT_GLUED.finditer(line.text))
+        if not parts:
+            out.append(line)
+            continue
+        prev = 0
+        for m in parts:
+            out.append(Line(line.text[prev:m.start()], line.start + prev, line.index))
+            prev = m.end()
+        out.append(Line(line.text[prev:], line.start + prev, line.index))
+    return out
+
+
+def _wrap_width(lines: list[Line]) -> int:
+    """Width of hard-wrapped text, or 0 when lines are paragraphs (web, DOCX)."""
+    lengths = sorted(len(x.text) for x in lines if len(x.text) > 30 and not is_table_row(x.text))
+    if len(lengths) < 6:
+        return 0
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if width > 130 or width < 40:
+        return 0
+    near = sum(1 for n in lengths if n >= 0.75 * width)
+    return width if near >= 0.6 * len(lengths) else 0
+
+
+def units_of(lines: list[Line]) -> list[Unit]:
+    """Join lines into paragraph units (hard line breaks and page debris undone)."""
+    lines = _explode(lines)
+    width = _wrap_width(lines)
+    units: list[Unit] = []
+    cur: list[Line] = []
+    blank = False
+
+    def flush():
+        nonlocal cur
+        if cur:
+            text_parts = []
+            segments = []
+            pos = 0
+            for ln in cur:
+                if text_parts:
+                    pos += 1
+                segments.append((pos, ln.start))
+                text_parts.append(ln.text)
+                pos += len(ln.text)
+            text = " ".join(text_parts)
+            kind, marker, mlen = marker_of(text)
+            if kind is None and is_table_row(text):
+                kind = "table"
+            units.append(Unit(text, kind, marker, segments, cur[0].index, cur[-1].index))
+            if mlen:
+                units[-1].text = text[mlen:]
+                units[-1].segments = _shift(segments, mlen)
+        cur = []
+
+    for line in lines:
+        text = line.text
+        if not text:
+            blank = True
+            continue
+        if is_debris(text) or is_chrome(text):
+            blank = True
+            continue
+        if _TABLE_SEP.match(text):
+            continue
+        if is_table_row(text):
+            flush()
+            cur = [line]
+            flush()
+            blank = False
+            continue
+        if not cur:
+            cur = [line]
+            blank = False
+            continue
+        prev = cur[-1].text
+        kind, _m, _l = marker_of(text)
+        join = False
+        if kind is None:
+            first = text[0]
+            starts_lower = first.islower() or first.isdigit() or first in "(,;"
+            ends_term = prev.endswith(_TERMINAL) or prev.endswith("./.")
+            if blank:
+                join = not ends_term and (starts_lower or bool(_CONNECT_END.search(prev)))
+            elif starts_lower:
+                join = not prev.endswith(":")
+            elif not ends_term:
+                join = not _is_upper_line(prev) or _is_upper_line(text)
+            elif width and len(prev) >= 0.9 * width and not prev.endswith(":"):
+                join = True
+        if join:
+            cur.append(line)
+        else:
+            flush()
+            cur = [line]
+        blank = False
+    flush()
+    return units
+
+
+def _shift(segments: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """Drop the first ``n`` characters of a unit's text from its segment map."""
+    out = []
+    for u, c in segments:
+        if u + 0 < n:
+            # segment starts inside the removed prefix: move its start
+            out.append((0, c + (n - u)))
+        else:
+            out.append((u - n, c))
+    # keep only the last segment that starts at 0 among leading ones
+    while len(out) > 1 and out[1][0] <= 0:
+        out.pop(0)
+    return out
