@@ -99,8 +99,9 @@ BUILTIN_NAMES: tuple[str, ...] = (
     "Ban Chỉ đạo", "Cổng Thông tin điện tử", "Cổng thông tin điện tử",
 )
 
-_UP = "A-ZĐÀ-ỸĂÂÊÔƠƯÁÉÍÓÚÝÈÌÒÙỲẢẺỈỎỦỶÃẼĨÕŨỸẠẸỊỌỤỴ"
-_LOW = "a-zđà-ỹăâêôơư"
+# Character classes (for use inside [...]): Vietnamese capitals and small letters.
+_UP = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_LOW = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 UPPER_START = re.compile(f"[{_UP}]")
 
 # Heads of agency names.  Capitalised heads must be followed by a name (capital word, locality...).
@@ -114,6 +115,7 @@ _AGENCY_HEADS = (
     "Huyện ủy", "Quận ủy", "Thị ủy", "Tỉnh uỷ", "Thành uỷ", "Đảng ủy", "Đảng uỷ", "Chính phủ", "Chi nhánh",
     "Cổng", "Viễn thông", "Điện lực", "Lực lượng", "Cơ quan", "Tỉnh đoàn", "Thành đoàn", "Thường trực",
     "Thường vụ", "MTTQ", "UBMTTQ", "KBNN", "BCHQS", "BQL", "BCĐ", "Hạt", "Trạm", "Đội", "Kiểm toán",
+    "Viettel", "VNPT", "MobiFone", "Mobifone", "EVN", "FPT", "Tổng đài", "Bộ phận",
 )
 _POSITION_HEADS = (
     "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc", "Thủ trưởng", "Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng",
@@ -132,6 +134,8 @@ _COLLECTIVES = (
     "Ủy ban", "UBND", "Ủy ban nhân dân", "chi cục", "trung tâm", "Trung tâm", "phòng", "Phòng", "thành viên",
     "tổ", "đoàn", "Văn phòng", "văn phòng", "cấp ủy", "ngân hàng", "tổ chức tín dụng", "cơ sở giáo dục",
     "đơn vị sự nghiệp", "đơn vị, địa phương", "cơ quan, đơn vị", "ban, ngành", "cơ quan, tổ chức",
+    "huyện ủy", "thị ủy", "thành ủy", "quận ủy", "đảng ủy", "cấp ủy", "chi bộ", "Bộ trưởng", "tổ chức chính trị",
+    "chủ đầu tư", "nhà trường", "cơ sở y tế", "cơ sở giáo dục", "hợp tác xã", "tổ chức đoàn thể", "hội, đoàn thể",
 )
 _LOCALITY = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|cấp tỉnh|cấp huyện|cấp xã|TP\.?|Tp\.?)"
 
@@ -178,7 +182,9 @@ DIRECTIVE_WORDS = (
     "tự", "tiếp thu", "hoàn tất", "thành lập", "mở", "thu hồi", "bàn giao", "cung cấp", "quản lý",
     "đề ra", "tạo điều kiện", "lấy ý kiến", "làm rõ", "gương mẫu", "siết chặt",
     "hằng tháng", "hàng tháng", "định kỳ", "liên hệ", "làm việc", "chuyển", "phân loại", "thu thập",
-    "số hóa", "rút kinh nghiệm", "khuyến khích", "nhắc nhở", "chỉ định", "thẩm tra",
+    "số hóa", "rút kinh nghiệm", "khuyến khích", "nhắc nhở", "chỉ định", "thẩm tra", "tăng", "khảo sát",
+    "tổng kiểm tra", "lãnh đạo", "cùng", "cùng với", "điều tra", "truy vết", "hướng dẫn", "đưa tin",
+    "theo chức năng", "phân tích", "bảo vệ", "xác minh", "giám định", "điều phối", "chủ động phối hợp",
 )
 # Matched so that a shorter stop word inside them is not taken ("có liên quan", "chương trình"); never stops.
 SKIP_WORDS = (
@@ -189,7 +195,7 @@ NARRATIVE_WORDS = (
     "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự", "tham dự",
     "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "có ý kiến", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
-    "chủ trì họp", "làm việc với", "nghe", "phát biểu",
+    "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.
 ISSUER_VERBS = frozenset((
@@ -199,7 +205,7 @@ ISSUER_VERBS = frozenset((
 _ISSUER = re.compile(
     r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|TP\.?)(?:\s+[A-ZĐ]\S*(?:\s+[A-ZĐ]\S*)*)?$"
     r"|^(?:Phó\s+)?Chủ tịch(?:\s+Thường trực)?\s+(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố)\b.*$"
-    r"|^(?:Thủ tướng|Chính phủ|Thường trực|Ban Thường vụ|Tỉnh ủy|Thành ủy|Văn phòng (?:Ủy ban nhân dân|UBND)).*$"
+    r"|^(?:Thủ tướng|Chính phủ|Ban Thường vụ Tỉnh ủy|Ban Thường vụ Thành ủy|Tỉnh ủy|Thành ủy)$"
 )
 
 # In a partner list or an addressee, the phrase also ends at these nouns and prepositions.
@@ -218,10 +224,11 @@ _COLLECTIVE_NOUNS = ("đơn vị", "cơ quan", "doanh nghiệp", "tổ chức", 
 _W = rf"(?<![{_LOW}{_UP}0-9])"
 _WE = rf"(?![{_LOW}{_UP}0-9])"
 _LEAD_STOP = re.compile(
-    rf"{_W}(?P<w>{_alt(DIRECTIVE_WORDS + NARRATIVE_WORDS + SKIP_WORDS)}){_WE}|(?P<p>[.;!?:]|\s\(|\s-\s(?=[{_LOW}]))"
+    rf"{_W}(?P<w>{_alt(DIRECTIVE_WORDS + NARRATIVE_WORDS + SKIP_WORDS)}){_WE}|(?P<p>[.;!?:]|\s\()"
 )
 _LIST_STOP = re.compile(
-    rf"{_W}(?P<w>{_alt(DIRECTIVE_WORDS + NARRATIVE_WORDS + _LIST_STOPS + SKIP_WORDS)}){_WE}|(?P<p>[.;:!?]|\s\(|\s-\s)"
+    rf"{_W}(?P<w>{_alt(DIRECTIVE_WORDS + NARRATIVE_WORDS + _LIST_STOPS + SKIP_WORDS)}){_WE}"
+    rf"|(?P<p>[.;:!?]|\s\(|\s-\s(?=[{_LOW}]))"
 )
 _QUALIFIER = re.compile(
     r"\s*,?\s*(?:theo|căn cứ|trong phạm vi|trong phạm vi,)\s+(?:chức năng|thẩm quyền|nhiệm vụ|lĩnh vực|phạm vi)"
@@ -266,7 +273,7 @@ class Phrase:
 
     @property
     def directive(self) -> bool:
-        return self.stop_word in _DIRECTIVE_SET
+        return self.stop_word in _DIRECTIVE_SET or self.stop_word == _UNKNOWN_VERB
 
     @property
     def narrative(self) -> bool:
@@ -303,6 +310,9 @@ def lead_phrase(text: str, i: int, spans: list[tuple[int, int]], *, loose: bool 
         stop = m.group("w") or punct
         stop_pos = m.start()
         break
+    cut = _known_cut(text, i, end, spans)
+    if cut is not None:
+        end, stop, stop_pos = cut, _UNKNOWN_VERB, cut
     end = _trim(text, i, end)
     if end <= i or end - i > 320:
         return None
@@ -338,10 +348,30 @@ def list_phrase(text: str, i: int, spans: list[tuple[int, int]]) -> Phrase | Non
             continue
         end = m.start()
         break
+    cut = _known_cut(text, i, end, spans)
+    if cut is not None:
+        end = cut
     end = _trim(text, i, end)
     if end <= i:
         return None
     return Phrase(i, end, None, end)
+
+
+_UNKNOWN_VERB = "<verb>"
+_AFTER_NAME = re.compile(
+    rf"\s*[,;:]\s|\s+và\s|\s*\(|\s+(?:{_LOCALITY}|[{_UP}0-9])|\s*$"
+    r"|\s+(?:các|cấp|liên quan|có liên quan|trực thuộc|thuộc|khác)\b"
+)
+
+
+def _known_cut(text: str, i: int, end: int, spans: list[tuple[int, int]]) -> int | None:
+    """A known agency name inside the phrase followed by a word that cannot continue a name: cut there."""
+    for s, e in spans:
+        if i <= s and e < end and not _AFTER_NAME.match(text, e, end):
+            nxt = text[e:e + 2].strip()
+            if nxt and nxt[0].islower():
+                return e
+    return None
 
 
 def _paren_is_name(text: str, i: int) -> bool:
@@ -351,6 +381,8 @@ def _paren_is_name(text: str, i: int) -> bool:
 
 def _relative(text: str, m: re.Match) -> bool:
     word = m.group("w")
+    if text[max(0, m.start() - 7):m.start()].endswith(("các ", "Các ", "những ", "Những ")):
+        return True
     if word not in _RELATIVE_OK:
         return False
     before = text[max(0, m.start() - 12):m.start()].rstrip()
@@ -367,6 +399,9 @@ def _trim(text: str, start: int, end: int) -> int:
     return start + len(stripped)
 
 
+# "Văn phòng HĐND và UBND huyện", "Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh" is one office
+_OFFICE_OF = re.compile(r"Văn phòng\s+(?:HĐND|Hội đồng nhân dân|Đoàn)")
+_COUNCIL = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\b")
 _SPLIT = re.compile(r",\s*và\s+|\s*[,;]\s+|\s+và\s+")
 
 
@@ -376,7 +411,7 @@ def split_agencies(phrase: str) -> list[str]:
     start = 0
     for m in _SPLIT.finditer(phrase):
         nxt = m.end()
-        if HEAD.match(phrase, nxt):
+        if HEAD.match(phrase, nxt) and not (_OFFICE_OF.match(phrase, start) and _COUNCIL.match(phrase, nxt)):
             items.append(phrase[start:m.start()])
             start = nxt
     items.append(phrase[start:])

@@ -50,15 +50,16 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(
-    r"(?P<kw>trong\s+năm|trong\s+cả\s+năm|hoàn thành\s+năm|hoàn thành\s+trong\s+năm)\s+(?P<y>\d{4})(?![\d/])",
+    r"(?P<kw>trong\s+năm|trong\s+cả\s+năm)\s+(?P<y>\d{4})(?![\d/])",
     re.IGNORECASE)
-_QUARTER = re.compile(r"(?:trong\s+|trước\s+|cuối\s+|hoàn thành\s+trong\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])"
+_QUARTER = re.compile(r"(?:trong\s+|trước\s+|cuối\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])"
                       r"\s*(?:/|năm|-)\s*(?P<y>\d{4})",
                       re.IGNORECASE)
 _START = re.compile(rf"(?:bắt đầu\s+)?từ\s+ngày\s+(?:{_DATE}|{_DATE_W})", re.IGNORECASE)
 _RECURRING = re.compile(
     r"(?:(?:trước|vào|chậm nhất)\s+ngày\s+\d{1,2}\s+(?:của\s+)?(?:hằng|hàng)\s+(?:tháng|quý|năm|tuần)"
     r"|định kỳ\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|tuần|6 tháng)"
+    r"|(?:vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:thứ\s+\S+|chủ nhật)\s+)?(?:hằng|hàng)\s+tuần(?=[\s.,;)])"
     r"|(?:hằng|hàng)\s+(?:tháng|quý|tuần)\s*(?:,|\(|trước|vào))",
     re.IGNORECASE,
 )
@@ -68,6 +69,8 @@ _CELL_YEAR = re.compile(r"^(?:năm\s+)?(?P<y>\d{4})\.?$", re.IGNORECASE)
 _CELL_DATE = re.compile(rf"^(?:ngày\s+)?{_DATE}\.?$", re.IGNORECASE)
 
 _QUICK = re.compile(r"\d|hằng|hàng|định kỳ", re.IGNORECASE)
+_TARGET = re.compile(r"\b(?:đạt|phấn đấu|tỷ lệ|tỉ lệ|chỉ tiêu|mục tiêu)\b", re.IGNORECASE)
+_EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -158,6 +161,9 @@ def find(text: str, *, doc_date: dt.date | None = None, fallback_year: int | Non
         due = _iso(dt.datetime(year, month, 1)) if kw.startswith("trước") else _end_of_month(year, month)
         found.append((m.start(), Deadline(f"{year:04d}-{month:02d}", m.group(), due, start=m.start(), end=m.end())))
     for m in _YEAR.finditer(text):
+        clause = text[max(text.rfind(";", 0, m.start()), text.rfind(".", 0, m.start()), 0):m.start()]
+        if _TARGET.search(clause):
+            continue  # "đạt trên 50% trong năm 2025" names a target, not a deadline
         year = int(m.group("y"))
         found.append((m.start(), Deadline(f"{year:04d}", m.group(), _iso(dt.datetime(year, 12, 31, 23, 59, 59)),
                                           start=m.start(), end=m.end())))
@@ -182,7 +188,10 @@ def find(text: str, *, doc_date: dt.date | None = None, fallback_year: int | Non
         result = found[0][1]
         result.begins = begins
         return result
+    em = _EVENT.search(text)
     rm = _RECURRING.search(text)
+    if em and not rm:
+        return Deadline(None, em.group().rstrip(), None, begins=begins, start=em.start(), end=em.end())
     if rm:
         phrase = rm.group().rstrip(" ,(")
         for word in (" trước", " vào"):

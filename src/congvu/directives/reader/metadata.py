@@ -12,10 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .normalise import Line, is_chrome, is_debris
-
-_UP = "A-ZĐÀ-ỸĂÂÊÔƠƯÁÉÍÓÚÝÈÌÒÙỲẢẺỈỎỦỶÃẼĨÕŨỸẠẸỊỌỤỴ"
-_LOW = "a-zđà-ỹăâêôơư"
+from .agencies import _LOW, _UP
+from .normalise import Line, cells_of, is_chrome, is_debris
 
 _SYMBOL = r"[A-ZĐ0-9][\wĐđ&.]*(?:\s*[-/]\s*[\wĐđ&][\wĐđ&.]*)*"
 _NUMBER_LINE = re.compile(rf"(?<![\w/])Số\s*[:.]?\s*(?P<n>\d{{1,6}}[a-z]?)\s*(?P<sep>[/-])\s*(?P<s>{_SYMBOL})")
@@ -39,14 +37,21 @@ TYPE_ABBR = {
     "GGT": "Giấy giới thiệu", "KL": "Kết luận",
 }
 _TITLE_RE = re.compile(
-    r"(?:^|(?<=[\d.;:)\]a-zđà-ỹ] ))(?P<t>" + "|".join(sorted(map(re.escape, TYPE_TITLES), key=len, reverse=True))
+    rf"(?:^|(?<=[\d.;:)\]{_LOW}] )|(?<=\d))(?P<t>"
+    + "|".join(sorted(map(re.escape, TYPE_TITLES), key=len, reverse=True))
     + rf")(?![{_UP}{_LOW}])(?P<rest>.*)$"
 )
-_VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|V\.v|Về việc)\s*[:.]?\s+(?P<s>\S.*)$")
-_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b", re.IGNORECASE)
+_VV = re.compile(r"(?:(?:^|(?<=\s))(?:V/v|V/V|v/v|V\.v)|^Về việc)\s*[:.]?\s+(?P<s>\S.*)$")
+_BODY_START = re.compile(
+    r"(?:\d{1,2}\s*[.)]\s|[IVX]{1,4}\.\s|[-+•]\s|[a-zđ]\)\s|Điều\s+\d|Căn cứ\s|Thực hiện\s|Ngày\s+\d|Để\s|Theo\s"
+    r"|Sau khi\s|Hiện nay|Thời gian qua|Nhằm\s|Trong\s|Tại\s|Qua\s|Trên cơ sở)"
+)
+_KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b|\bđiện\s*:\s*$", re.IGNORECASE)
 _NOI_NHAN = re.compile(r"Nơi\s+nhận\s*:?", re.IGNORECASE)
-_NATIONAL = re.compile(r"CỘNG\s+HO?À\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐỘC\s+LẬP\s*-\s*TỰ\s+DO", re.IGNORECASE)
+_NATIONAL = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐỘC\s+LẬP\s*-\s*TỰ\s+DO", re.IGNORECASE)
 
+_ARTICLE_TAIL = re.compile(r"^(?:Tin liên quan|Tin khác|Các tin khác|Tin cùng chuyên mục|Bài viết khác|Bình luận"
+                           r"|Tài liệu đính kèm|Tiện ích thông tin|Ý kiến bạn đọc)\b")
 _REPORTED = re.compile(
     r"(?P<type>Thông báo kết luận|Thông báo|Công văn|Văn bản|Công điện|Chỉ thị|Kế hoạch|Quyết định|Nghị quyết"
     r"|Hướng dẫn|Chương trình|Tờ trình|Báo cáo|Kết luận|Thông tri)\s+(?:số\s+)?(?P<n>\d{1,6})\s*(?P<sep>/)\s*"
@@ -105,12 +110,14 @@ def read_header(lines: list[Line]) -> Header:
         "number": None, "symbol": None, "type": None, "place": None, "date": None, "subject": None,
         "signer": None, "signer_title": None, "authority": None, "recipients": [],
     }
-    nonblank = [ln for ln in lines if ln.text and not is_debris(ln.text)]
+    cells = [c for ln in lines for c in cells_of(ln)]
+    nonblank = [c for c in cells if c.text and not is_debris(c.text) and not is_chrome(c.text)]
     head_lines = nonblank[:45]
     # the header ends where the prose starts
     limit = len(head_lines)
     for k, ln in enumerate(head_lines):
-        if len(ln.text) > 220 and not _VV.search(ln.text) and not _TITLE_RE.search(ln.text):
+        if (len(ln.text) > 220 and not _VV.search(ln.text) and not _TITLE_RE.search(ln.text)) or (
+                k > 2 and _BODY_START.match(ln.text)):
             limit = k
             break
     head_lines = head_lines[:limit]
@@ -122,16 +129,21 @@ def read_header(lines: list[Line]) -> Header:
         if m:
             doc["number"] = m.group("n")
             doc["symbol"] = re.sub(r"\s+", "", m.group("s")).rstrip(".,;:")
-            symbol_end = (ln.index, m.end())
+            symbol_end = (id(ln), m.end())
             header_last = max(header_last, ln.index)
             break
 
-    for ln in head_lines:
+    # the place/date line, possibly hard-wrapped over two lines
+    candidates = list(head_lines)
+    for a, b in zip(head_lines, head_lines[1:], strict=False):
+        if b.index == a.index + 1 and "ngày" in a.text + b.text:
+            candidates.append(Line(a.text + " " + b.text, a.start, a.index))
+    for ln in candidates:
         m = _PLACE_DATE.search(ln.text) or _PLACE_DATE_NUM.search(ln.text)
         if not m:
             continue
         place = m.group("place")
-        if symbol_end and symbol_end[0] == ln.index:
+        if symbol_end and symbol_end[0] == id(ln):
             place = ln.text[symbol_end[1]:m.start("place") + len(place)] if symbol_end[1] < m.end("place") else ""
         place = re.split(r"Hạnh\s+phúc|HẠNH\s+PHÚC|\||-{3,}|_{3,}", place)[-1]
         place = place.strip(" ,.:;-–_")
@@ -172,9 +184,7 @@ def read_header(lines: list[Line]) -> Header:
             header_last = max(header_last, ln.index)
             if doc["subject"] is None:
                 parts = []
-                if m.group("t") == "THÔNG BÁO KẾT LUẬN":
-                    parts.append(m.group("t")[len("THÔNG BÁO "):] + (" " + rest if rest else ""))
-                elif rest:
+                if rest:
                     parts.append(rest)
                 following = lines[ln.index + 1:ln.index + 25]
                 started = bool(parts)
@@ -211,7 +221,7 @@ def read_header(lines: list[Line]) -> Header:
             header_last = max(header_last, max(subject_lines))
         # "Kính gửi" block: addressees, not recipients and not tasks
         for k, ln in enumerate(lines):
-            if k <= header_last + 12 and _KINH_GUI.match(ln.text):
+            if k <= header_last + 12 and _KINH_GUI.search(ln.text):
                 kinh_gui.append(k)
                 for nxt in lines[k + 1:k + 40]:
                     if not nxt.text:
@@ -225,10 +235,17 @@ def read_header(lines: list[Line]) -> Header:
                 header_last = max(header_last, kinh_gui[-1])
                 break
     else:
-        _read_article(lines, doc)
+        reported = _read_article(lines, doc)
+        if reported is not None:
+            header_last = reported - 1
 
     # body end: "Nơi nhận" or the signature block, whichever comes first
     body_end = len(lines)
+    if article:
+        for ln in lines[header_last + 1:]:
+            if _ARTICLE_TAIL.match(ln.text):
+                body_end = ln.index
+                break
     recip_line = None
     for ln in reversed(lines):
         if _NOI_NHAN.search(ln.text) and ln.index > header_last:
@@ -282,8 +299,22 @@ def _type_from_symbol(symbol: str) -> str:
     return "Công văn"
 
 
-def _read_article(lines: list[Line], doc: dict) -> None:
-    for ln in lines:
+def _blocks(lines: list[Line]) -> list[Line]:
+    """Consecutive non-blank lines joined (hard-wrapped paragraphs), as Lines carrying the first index."""
+    out: list[Line] = []
+    cur: list[Line] = []
+    for ln in lines + [Line("", 0, -1)]:
+        if ln.text and not is_chrome(ln.text):
+            cur.append(ln)
+            continue
+        if cur:
+            out.append(Line(" ".join(x.text for x in cur), cur[0].start, cur[0].index))
+        cur = []
+    return out
+
+
+def _read_article(lines: list[Line], doc: dict) -> int | None:
+    for ln in _blocks(lines):
         m = _REPORTED.search(ln.text)
         if not m:
             continue
@@ -310,7 +341,7 @@ def _read_article(lines: list[Line], doc: dict) -> None:
             if sd:
                 year = sd.group("y")
                 if not year:
-                    for other in lines[:ln.index]:
+                    for other in lines[:max(ln.index, 0)]:
                         dl = _DATELINE.search(other.text)
                         if dl and int(dl.group("m")) == int(sd.group("m")):
                             year = dl.group("y")
@@ -321,27 +352,25 @@ def _read_article(lines: list[Line], doc: dict) -> None:
         if sm:
             subject = sm.group("s").strip()
             doc["subject"] = subject or None
-        return
+        return ln.index
+    return None
 
 
 def _recipients(lines: list[Line], k: int) -> list[str]:
-    first = lines[k].text
+    first = next(c.text for c in cells_of(lines[k]) if _NOI_NHAN.search(c.text))
     m = _NOI_NHAN.search(first)
     rest = first[m.end():].strip()
     raw: list[str] = []
-    if " | " in rest:
-        rest = rest.split(" | ")[0]
     if rest:
         raw.extend(_split_inline(rest))
     prev_open = bool(raw) and not raw[-1].rstrip().endswith((";", "."))
     for ln in lines[k + 1:k + 60]:
-        text = ln.text
-        if not text:
+        if not ln.text:
             continue
-        if " | " in text:
-            text = text.split(" | ")[0].strip()
-            if not text:
-                break
+        text = cells_of(ln)[0].text
+        if not prev_open and (_SIGNED.match(text) or _PREFIX.match(text) or (
+                _upper_ratio(text) > 0.9 and _TITLE_WORDS.search(text))):
+            continue
         bullet = re.match(r"^[-–+•]\s*", text)
         if bullet:
             raw.extend(_split_inline(text))
@@ -376,10 +405,8 @@ def _signature(lines: list[Line], doc: dict, after: int) -> int | None:
     for ln in lines[after + 1:]:
         if not ln.text or is_chrome(ln.text):
             continue
-        for cell in ln.text.split(" | "):
-            cell = cell.strip()
-            if not cell:
-                continue
+        for c in cells_of(ln):
+            cell = c.text
             sm = _SPLIT_CELL.match(cell)
             if sm and not _NOI_NHAN.search(cell):
                 tail.append((ln.index, sm.group("upper")))
@@ -394,9 +421,10 @@ def _signature(lines: list[Line], doc: dict, after: int) -> int | None:
         # title lines above the name (skipping "(Đã ký)")
         titles: list[tuple[int, str]] = []
         j = pos - 1
-        while j >= 0 and pos - j <= 8:
+        while j >= 0 and pos - j <= 16:
             t = tail[j][1]
-            if _SIGNED.match(t) or t.lower() in ("(đã ký)", "đã ký"):
+            if _SIGNED.match(t) or t.lower() in ("(đã ký)", "đã ký") or (
+                    re.match(r"^[-–+•]\s", t) or t.rstrip().endswith(";") or t.startswith("Lưu")):
                 j -= 1
                 continue
             if _upper_ratio(t) > 0.85 and len(t) < 160 and not _NOI_NHAN.search(t):

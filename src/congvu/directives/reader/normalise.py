@@ -19,6 +19,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from .agencies import _UP
+
 _TOKEN = re.compile(r"[^\s*\u200b\ufeff]+")
 _IRREGULAR = re.compile(r"[^\S ]|  |[\u200b\ufeff]")
 
@@ -26,7 +28,7 @@ _IRREGULAR = re.compile(r"[^\S ]|  |[\u200b\ufeff]")
 class Clean:
     """The clean text and its map to source offsets."""
 
-    __slots__ = ("text", "_cpos", "_spos", "_source_len")
+    __slots__ = ("text", "gaps", "_cpos", "_spos", "_source_len")
 
     def __init__(self, source: str) -> None:
         out: list[str] = []
@@ -34,6 +36,7 @@ class Clean:
         spos: list[int] = []
         n = 0
         offset = 0
+        self.gaps: list[int] = []  # clean offsets of spaces standing for a wide gap (layout columns)
         for raw in source.split("\n"):
             if offset:
                 out.append("\n")
@@ -55,13 +58,15 @@ class Clean:
         self._spos = spos
         self._source_len = len(source)
 
-    @staticmethod
-    def _tokens(source: str, base: int, out: list[str], cpos: list[int], spos: list[int], n: int) -> int:
+    def _tokens(self, source: str, base: int, out: list[str], cpos: list[int], spos: list[int], n: int) -> int:
         prev_end = 0
         line_start = True
         for m in _TOKEN.finditer(source):
             tok = m.group()
-            if not line_start and source[prev_end:m.start()].strip("*"):
+            gap = source[prev_end:m.start()]
+            if not line_start and gap.strip("*"):
+                if "\t" in gap or "    " in gap:
+                    self.gaps.append(n)
                 out.append(" ")
                 n += 1
             cpos.append(n)
@@ -93,15 +98,51 @@ class Line:
     text: str
     start: int  # clean offset
     index: int
+    gaps: tuple[int, ...] = ()  # offsets in ``text`` of spaces that stood for a wide gap
 
 
 def lines_of(clean: Clean) -> list[Line]:
     result = []
     pos = 0
+    gaps = clean.gaps
+    k = 0
     for i, text in enumerate(clean.text.split("\n")):
-        result.append(Line(text, pos, i))
-        pos += len(text) + 1
+        end = pos + len(text)
+        mine = []
+        while k < len(gaps) and gaps[k] < end:
+            if gaps[k] >= pos:
+                mine.append(gaps[k] - pos)
+            k += 1
+        result.append(Line(text, pos, i, tuple(mine)))
+        pos = end + 1
     return result
+
+
+def cells_of(line: Line) -> list[Line]:
+    """A line split into its columns: DOCX table cells (" | ") and layout columns (wide gaps)."""
+    cuts: list[tuple[int, int]] = []
+    start = 0
+    text = line.text
+    for m in re.finditer(r" \| |(?<=\S) ?\|$", text):
+        cuts.append((m.start(), m.end()))
+    for g in line.gaps:
+        cuts.append((g, g + 1))
+    if not cuts:
+        return [line]
+    cuts.sort()
+    out = []
+    for s, e in cuts:
+        if s >= start:
+            piece = text[start:s]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append(Line(piece.strip(), line.start + start + lead, line.index))
+            start = e
+    piece = text[start:]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        out.append(Line(piece.strip(), line.start + start + lead, line.index))
+    return out or [line]
 
 
 # --- page debris and web chrome ------------------------------------------------------------------
@@ -140,13 +181,15 @@ _MARKER = re.compile(
     r"|(?P<n2>\d{1,2}\.\d{1,2}\.?)(?=\s)"
     r"|(?P<n1>\d{1,2}\s*[.)](?!\d))"
     r"|(?P<letter>[a-zđ]\s*\))"
-    r"|(?P<dash>[-–—](?=\s|[A-ZĐÀ-Ỹa-zđà-ỹ]))"
+    r"|(?P<dash>[-–—](?=\s|[^\W\d_]))"
     r"|(?P<plus>\+)"
     r"|(?P<dot>[•●▪◦·∙○■□❖➢►])"
     r")\s*"
 )
 
 _TERMINAL = tuple(".;:!?")
+_OWN_LINE = re.compile(r"(?:Trân trọng|Nơi nhận|Kính gửi|Trên đây|Yêu cầu|Đề nghị|Giao)\b")
+_UPPER_OR_QUOTE = re.compile(rf"[{_UP}\"“'(\[]")
 _CONNECT_END = re.compile(
     r"(?:,|-|–|\b(?:và|với|của|các|cho|tại|theo|để|về|trên|trong|được|là|những|từ|đến|khi|hoặc|hay))$")
 
@@ -159,6 +202,8 @@ def marker_of(text: str) -> tuple[str | None, str, int]:
     kind = m.lastgroup
     if kind == "roman" and not re.match(r"[IVX]{1,5}\s*[.)/]\s+\S", text):
         return None, "", 0
+    if kind in ("n1", "n2", "n3", "letter", "roman") and not _UPPER_OR_QUOTE.match(text, m.end()):
+        return None, "", 0  # "(cấp độ 3, cấp độ\n4); yêu cầu …" is a wrapped line, not item 4
     return kind, m.group(kind), m.end()
 
 
@@ -194,7 +239,7 @@ class Unit:
         return c + (i - u)
 
 
-_SPLIT_GLUED = re.compile(r"(?<=[:;.])\s+(?=(?:[-+•]\s+|\d{1,2}\.\s+)[A-ZĐÀ-Ỹ])")
+_SPLIT_GLUED = re.compile(rf"(?<=[:;.])\s+(?=(?:[-+•]\s+|\d{{1,2}}\.\s+)[{_UP}])")
 
 
 def _explode(lines: list[Line]) -> list[Line]:
@@ -235,6 +280,7 @@ def units_of(lines: list[Line]) -> list[Unit]:
     units: list[Unit] = []
     cur: list[Line] = []
     blank = False
+    held: list[Line] = []  # debris/chrome lines since the last text line (kept if the paragraph continues)
 
     def flush():
         nonlocal cur
@@ -265,6 +311,8 @@ def units_of(lines: list[Line]) -> list[Unit]:
             continue
         if is_debris(text) or is_chrome(text):
             blank = True
+            if cur and text.strip(" .-–—_=~·•") :
+                held.append(line)
             continue
         if _TABLE_SEP.match(text):
             continue
@@ -273,6 +321,7 @@ def units_of(lines: list[Line]) -> list[Unit]:
             cur = [line]
             flush()
             blank = False
+            held = []
             continue
         if not cur:
             cur = [line]
@@ -283,7 +332,7 @@ def units_of(lines: list[Line]) -> list[Unit]:
         join = False
         if kind is None:
             first = text[0]
-            starts_lower = first.islower() or first.isdigit() or first in "(,;"
+            starts_lower = first.islower() or first.isdigit() or (first in "(,;" and not blank)
             ends_term = prev.endswith(_TERMINAL) or prev.endswith("./.")
             if blank:
                 join = not ends_term and (starts_lower or bool(_CONNECT_END.search(prev)))
@@ -291,13 +340,15 @@ def units_of(lines: list[Line]) -> list[Unit]:
                 join = not prev.endswith(":")
             elif not ends_term:
                 join = not _is_upper_line(prev) or _is_upper_line(text)
-            elif width and len(prev) >= 0.9 * width and not prev.endswith(":"):
+            elif width and len(prev) >= 0.9 * width and not prev.endswith(":") and not _OWN_LINE.match(text):
                 join = True
         if join:
+            cur.extend(held)
             cur.append(line)
         else:
             flush()
             cur = [line]
+        held = []
         blank = False
     flush()
     return units

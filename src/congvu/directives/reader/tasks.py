@@ -28,6 +28,10 @@ from .normalise import Clean, Unit
 _UP = ag._UP
 _LOW = ag._LOW
 
+_REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
+_EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
+                              r"|thực hiện|và|chủ động))+[\s./]*$")
+_IS_RESPONSIBLE = re.compile(r"là\s[^.;]{1,80}?,\s*(?:có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)")
 _CONNECTIVE = re.compile(
     r"(?:Theo đó|Đồng thời|Ngoài ra|Bên cạnh đó|Trong đó|Thời gian tới|Trong thời gian tới|Trước mắt|Cụ thể|Mặt khác"
     r"|Sau đó|Tiếp theo|Riêng|Từ nay|Trước hết|Trên cơ sở đó|Vì vậy|Do đó|Cùng với đó|Tiếp đó|Song song|Để thực hiện"
@@ -43,17 +47,22 @@ _ADVERBIAL = re.compile(
 )
 _NON_VERB_START = re.compile(
     r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian|Kết quả"
-    r"|Năm|Tổng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số|Tài liệu|Nguồn|Ảnh|Bài|Tin|Việc|Đó là|Đây là)"
+    r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số|Tài liệu|Nguồn|Ảnh|Bài|Tin|Việc|Đó là"
+    r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc)"
     rf"(?![{_LOW}])"
 )
 _SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])")
+_CLAUSE_BOUNDARY = re.compile(rf"(?<=;)\s+(?=[{_LOW}])")
 _DOT_ABBR = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|PGS|GS|KT|TM|TL|Q|ông|bà|St|v\.v)\.$")
 _BOILER = re.compile(
     r"^(?:Trên đây\b|(?:Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở|Ban)[^.;:]{0,120}?\bthông báo\b"
     r"|[^.;]{0,160}?\bthông báo\s+(?:để|đến|cho)\s[^.]*\b(?:biết|thực hiện)\b)"
 )
 _GENERIC = re.compile(
-    r"(?:chịu trách nhiệm|có trách nhiệm)\s+(?:thi hành|tổ chức thực hiện|triển khai thực hiện|thực hiện|triển khai)\s+"
+    r"^(?:Giao\s+)?[^.;]{0,160}?\s(?:tổ chức thực hiện|tổ chức triển khai thực hiện|triển khai thực hiện|thi hành)\s+"
+    r"(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Công điện|Thông báo|Chương trình|Công văn|văn bản)\s+này\s*[./]*\s*$"
+    r"|(?:chịu trách nhiệm|có trách nhiệm)\s+"
+    r"(?:thi hành|tổ chức thực hiện|triển khai thực hiện|thực hiện|triển khai)\s+"
     r"[^.;]{0,40}?(?:này|nêu trên)\b"
     r"|nghiêm túc (?:triển khai\s+)?(?:thực hiện|quán triệt|tổ chức thực hiện)[^.;]{0,50}?(?:này|nêu trên)\s*[./]"
     r"|(?:Quyết định|Kế hoạch|Chỉ thị|Nghị quyết|Công điện)\s+này\s+có hiệu lực"
@@ -109,6 +118,11 @@ class Reader:
               extra_coords: list[str] | None = None, spans=None) -> None:
         while b > a and text[b - 1].isspace():
             b -= 1
+        # the closing mark "./." or "/." is not part of the action
+        while b > a and text[b - 1] == "/" or text[a:b].endswith("/."):
+            b -= 1 if text[b - 1] == "/" else 2
+            while b > a and text[b - 1].isspace():
+                b -= 1
         action = text[a:b]
         if not action.strip():
             return
@@ -217,15 +231,18 @@ class Reader:
         if ph is None:
             return None
         lead = text[ph.start:ph.end]
+        if ph.stop_word in ("yêu cầu", "đề nghị", "giao"):
+            # "UBND tỉnh yêu cầu X …", "Ban Thường vụ giao X …": X is the lead
+            a = _ANCHOR.match(text, ph.stop_pos)
+            if a:
+                ph2 = ag.lead_phrase(text[:e], a.end(), spans)
+                if ph2 and ph2.directive:
+                    return Start(ph.stop_pos, text[ph2.start:ph2.end], ph2.start, ph2.end)
         if ag.is_issuer(lead):
-            if ph.stop_word in ("yêu cầu", "đề nghị", "giao"):
-                a = _ANCHOR.match(text, ph.stop_pos)
-                if a:
-                    ph2 = ag.lead_phrase(text[:e], a.end(), spans)
-                    if ph2 and ph2.directive:
-                        return Start(ph.stop_pos, text[ph2.start:ph2.end], ph2.start, ph2.end)
             return None
         if ph.directive:
+            return Start(p, lead, ph.start, ph.end)
+        if ph.stop_word == "là" and _IS_RESPONSIBLE.match(text, ph.stop_pos, e):
             return Start(p, lead, ph.start, ph.end)
         return None
 
@@ -319,7 +336,7 @@ class Reader:
                     if ph:
                         closing = stripped[ph.start:ph.end]
                 continue
-            if _GENERIC.search(stripped) or _CONDITIONAL.match(stripped):
+            if _GENERIC.search(stripped) or _CONDITIONAL.match(stripped) or self._closing_request(stripped):
                 continue
             spans = ag.known_spans(text, self.known)
             begin = 0
@@ -351,10 +368,18 @@ class Reader:
             if not made and ctx is None and u.kind in ("n1", "dash", "plus", "letter", "dot", "n2") \
                     and _verb_start(text[begin:]):
                 orphans.append((u, begin))
-        if closing and orphans:
+        if closing and orphans and not self.tasks:
             for u, begin in orphans:
                 self._task(u, u.text, begin, len(u.text), closing, True)
         return self.tasks
+
+    def _closing_request(self, text: str) -> bool:
+        """"Bộ Nội vụ đề nghị các Bộ, ngành quan tâm, phối hợp thực hiện./." — a request with no content."""
+        for m in _REQUEST.finditer(text):
+            ph = ag.lead_phrase(text, m.end(), ag.known_spans(text, self.known))
+            if ph and _EMPTY_PREDICATE.match(text, ph.end):
+                return True
+        return False
 
     def _push(self, stack: list[Ctx], ctx: Ctx) -> None:
         if ctx.plain:
@@ -385,7 +410,15 @@ class Reader:
         cuts = [a]
         for m in _SENT_BOUNDARY.finditer(text, a, b):
             cuts.append(m.end())
-        cuts.append(b)
+        for m in _CLAUSE_BOUNDARY.finditer(text, a, b):
+            # "…trong năm 2025; định kỳ hằng tháng báo cáo …": a clause with its own time after a dated part
+            nxt = next((c for c in sorted(cuts) if c > m.end()), b)
+            head, tail = text[a:m.start()], text[m.end():nxt]
+            if self._dated(head) and self._dated(tail, recurring=True):
+                cuts.append(m.end())
+        cuts = sorted(set(cuts))
+        if cuts[-1] != b:
+            cuts.append(b)
         groups: list[list[int]] = []
         cur: list[int] | None = None
         for s, e in zip(cuts, cuts[1:], strict=False):
@@ -410,6 +443,10 @@ class Reader:
             else:
                 merged.append(g)
         return [(g[0], g[1]) for g in merged]
+
+    def _dated(self, text: str, *, recurring: bool = False) -> bool:
+        d = dl.find(text, doc_date=self.doc_date, fallback_year=self.fallback_year)
+        return bool(d.deadline or (recurring and d.recurring))
 
     # -- tables ---------------------------------------------------------------------------------
 
