@@ -17,6 +17,7 @@ The functions here find where an agency phrase *starts* (a head) and where it *e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Abbreviation → expansion (for recognising short forms; expansions are informative only).
@@ -195,7 +196,8 @@ NARRATIVE_WORDS = (
     "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự", "tham dự",
     "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "có ý kiến", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
-    "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị",
+    "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
+    "bị thiệt hại",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.
 ISSUER_VERBS = frozenset((
@@ -236,6 +238,7 @@ _QUALIFIER = re.compile(
 )
 _DIRECTIVE_SET = frozenset(DIRECTIVE_WORDS)
 _SKIP_SET = frozenset(SKIP_WORDS)
+_RESTRICTIVE = frozenset(("chịu ảnh hưởng", "bị ảnh hưởng", "bị thiệt hại"))
 _NARRATIVE_SET = frozenset(NARRATIVE_WORDS)
 
 
@@ -249,13 +252,15 @@ def known_regex(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(rf"{_W}(?:{_alt(words)}){_WE}")
 
 
-def known_spans(text: str, known: re.Pattern | None) -> list[tuple[int, int]]:
+@lru_cache(maxsize=512)
+def known_spans(text: str, known: re.Pattern | None) -> tuple[tuple[int, int], ...]:
+    """Spans of known agency names in ``text`` (cached: the same unit is looked at several times)."""
     if known is None:
-        return []
-    return [m.span() for m in known.finditer(text)]
+        return ()
+    return tuple(m.span() for m in known.finditer(text))
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
 
 
@@ -266,21 +271,22 @@ def head_at(text: str, i: int, *, loose: bool = False) -> int:
 
 
 class Phrase:
-    __slots__ = ("start", "end", "stop_word", "stop_pos")
+    __slots__ = ("start", "end", "stop_word", "stop_pos", "restrictive")
 
     def __init__(self, start: int, end: int, stop_word: str | None, stop_pos: int) -> None:
         self.start, self.end, self.stop_word, self.stop_pos = start, end, stop_word, stop_pos
+        self.restrictive = False
 
     @property
     def directive(self) -> bool:
-        return self.stop_word in _DIRECTIVE_SET or self.stop_word == _UNKNOWN_VERB
+        return self.stop_word in _DIRECTIVE_SET or self.stop_word == _UNKNOWN_VERB or self.restrictive
 
     @property
     def narrative(self) -> bool:
         return self.stop_word in _NARRATIVE_SET
 
 
-def lead_phrase(text: str, i: int, spans: list[tuple[int, int]], *, loose: bool = False) -> Phrase | None:
+def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: bool = False) -> Phrase | None:
     """The agency phrase used as a subject at ``i``: from its head to the first predicate word."""
     h = head_at(text, i, loose=loose)
     if h < 0:
@@ -322,10 +328,16 @@ def lead_phrase(text: str, i: int, spans: list[tuple[int, int]], *, loose: bool 
         nxt = _LEAD_STOP.search(text, q.end())
         if nxt and nxt.group("w"):
             stop, stop_pos = nxt.group("w"), nxt.start()
-    return Phrase(i, end, stop, stop_pos)
+    phrase = Phrase(i, end, stop, stop_pos)
+    if stop in _RESTRICTIVE:
+        # "các tỉnh chịu ảnh hưởng của bão tập trung …": the clause restricts the lead, the verb comes after it
+        nxt = _LEAD_STOP.search(text, stop_pos + len(stop), min(len(text), stop_pos + 160))
+        if nxt and nxt.group("w") in _DIRECTIVE_SET:
+            phrase.restrictive = True
+    return phrase
 
 
-def list_phrase(text: str, i: int, spans: list[tuple[int, int]]) -> Phrase | None:
+def list_phrase(text: str, i: int, spans: Sequence[tuple[int, int]]) -> Phrase | None:
     """An agency list at ``i`` (partners after "phối hợp với", addressee after "báo cáo")."""
     h = head_at(text, i, loose=True)
     if h < 0:
@@ -358,14 +370,25 @@ def list_phrase(text: str, i: int, spans: list[tuple[int, int]]) -> Phrase | Non
 
 
 _UNKNOWN_VERB = "<verb>"
+_LOCALITY_END = re.compile(
+    r"(?<=\s)(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(?!(?:ủy|uỷ|hội|đoàn|đội)\b)"
+    rf"(?=[{_LOW}])(?!(?:các|cấp|trực thuộc|thuộc|liên quan|có liên quan|khác|và|trên|nơi|ven|miền|biên giới|"
+    r"vùng|đồng bằng|trung du|có|chịu trách nhiệm|có trách nhiệm)\b)"
+)
 _AFTER_NAME = re.compile(
     rf"\s*[,;:]\s|\s+và\s|\s*\(|\s+(?:{_LOCALITY}|[{_UP}0-9])|\s*$"
     r"|\s+(?:các|cấp|liên quan|có liên quan|trực thuộc|thuộc|khác)\b"
 )
 
 
-def _known_cut(text: str, i: int, end: int, spans: list[tuple[int, int]]) -> int | None:
-    """A known agency name inside the phrase followed by a word that cannot continue a name: cut there."""
+def _known_cut(text: str, i: int, end: int, spans: Sequence[tuple[int, int]]) -> int | None:
+    """A known agency name (or a locality word) inside the phrase followed by a word that cannot continue a
+    name: cut there."""
+    lm = _LOCALITY_END.search(text, i, end)
+    if lm and not _inside(lm.start(), spans):
+        nxt = _LEAD_STOP.match(text, lm.end())
+        if nxt is None or not nxt.group("w"):
+            return lm.end() - 1
     for s, e in spans:
         if i <= s and e < end and not _AFTER_NAME.match(text, e, end):
             nxt = text[e:e + 2].strip()

@@ -68,9 +68,12 @@ _CELL_RECURRING = re.compile(r"^(?:thường xuyên|hằng|hàng|định kỳ|li
 _CELL_YEAR = re.compile(r"^(?:năm\s+)?(?P<y>\d{4})\.?$", re.IGNORECASE)
 _CELL_DATE = re.compile(rf"^(?:ngày\s+)?{_DATE}\.?$", re.IGNORECASE)
 
-_QUICK = re.compile(r"\d|hằng|hàng|định kỳ", re.IGNORECASE)
+# Every deadline form has one of these; text without them is skipped at once.
+_QUICK = re.compile(r"(?:trước|chậm nhất|hạn|vào|trong|cuối|hết|từ|lúc|quý)\s+(?:\d|ngày|tháng|năm|quý|lúc|sáng|chiều)"
+                    r"|hằng|hàng|định kỳ|kỳ họp|quý\s|Tết", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:đạt|phấn đấu|tỷ lệ|tỉ lệ|chỉ tiêu|mục tiêu)\b", re.IGNORECASE)
-_EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}")
+_EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}|trước\s+(?:Tết|tết)(?:\s+Nguyên\s+đán|\s+Dương\s+lịch)?"
+                    r"(?:\s+(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+[A-ZĐ]\w+)?(?:\s+\d{4})?")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 TZ = dt.timezone(dt.timedelta(hours=7))
 

@@ -120,9 +120,11 @@ def lines_of(clean: Clean) -> list[Line]:
 
 def cells_of(line: Line) -> list[Line]:
     """A line split into its columns: DOCX table cells (" | ") and layout columns (wide gaps)."""
+    text = line.text
+    if not line.gaps and "|" not in text:
+        return [line]
     cuts: list[tuple[int, int]] = []
     start = 0
-    text = line.text
     for m in re.finditer(r" \| |(?<=\S) ?\|$", text):
         cuts.append((m.start(), m.end()))
     for g in line.gaps:

@@ -31,6 +31,9 @@ _LOW = ag._LOW
 _REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
 _EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
                               r"|thực hiện|và|chủ động))+[\s./]*$")
+_LEADING_QUALIFIER = re.compile(
+    r"(?:theo|căn cứ|trong phạm vi)\s+(?:chức năng|thẩm quyền)(?:\s*,\s*nhiệm vụ)?(?:\s+được giao)?(?:\s+của mình)?"
+    r"\s*,\s*")
 _IS_RESPONSIBLE = re.compile(r"là\s[^.;]{1,80}?,\s*(?:có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)")
 _CONNECTIVE = re.compile(
     r"(?:Theo đó|Đồng thời|Ngoài ra|Bên cạnh đó|Trong đó|Thời gian tới|Trong thời gian tới|Trước mắt|Cụ thể|Mặt khác"
@@ -61,6 +64,7 @@ _BOILER = re.compile(
 _GENERIC = re.compile(
     r"^(?:Giao\s+)?[^.;]{0,160}?\s(?:tổ chức thực hiện|tổ chức triển khai thực hiện|triển khai thực hiện|thi hành)\s+"
     r"(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Công điện|Thông báo|Chương trình|Công văn|văn bản)\s+này\s*[./]*\s*$"
+    r"|căn cứ\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị)(?:\s+này)?\s+thi hành"
     r"|(?:chịu trách nhiệm|có trách nhiệm)\s+"
     r"(?:thi hành|tổ chức thực hiện|triển khai thực hiện|thực hiện|triển khai)\s+"
     r"[^.;]{0,40}?(?:này|nêu trên)\b"
@@ -102,6 +106,7 @@ class Start:
     lead: str
     lead_start: int
     lead_end: int
+    bound: int = -1  # start of its sentence: the previous task ends there
 
 
 @dataclass
@@ -116,6 +121,9 @@ class Reader:
 
     def _task(self, unit: Unit, text: str, a: int, b: int, lead: str, implicit: bool,
               extra_coords: list[str] | None = None, spans=None) -> None:
+        q = _LEADING_QUALIFIER.match(text, a, b)
+        if q:
+            a = q.end()
         while b > a and text[b - 1].isspace():
             b -= 1
         # the closing mark "./." or "/." is not part of the action
@@ -199,6 +207,7 @@ class Reader:
         for s, e in zip(bounds, bounds[1:], strict=False):
             st = self._start_in_sentence(text, s, e, spans)
             if st:
+                st.bound = s if st.action - s < 40 and not _ADVERBIAL.match(text, s) else st.action
                 found.append(st)
         return found
 
@@ -395,7 +404,7 @@ class Reader:
             if first > begin and ctx and _verb_start(text[begin:first]) and len(text[begin:first].strip()) > 20:
                 pieces.append((begin, first, ctx.lead, ctx.implicit, ctx.coords))
             for k, st in enumerate(own):
-                end = own[k + 1].action if k + 1 < len(own) else len(text)
+                end = own[k + 1].bound if k + 1 < len(own) else len(text)
                 pieces.append((st.action, end, st.lead, False, []))
         elif ctx and _verb_start(text[begin:]):
             pieces.append((begin, len(text), ctx.lead, ctx.implicit, ctx.coords))
@@ -532,4 +541,6 @@ def _verb_start(text: str) -> bool:
     c = _CONNECTIVE.match(text)
     if c:
         text = text[c.end():]
+        if not text.strip(" ,.;"):
+            return False
     return not (_NON_VERB_START.match(text) or ag.HEAD.match(text))
