@@ -26,7 +26,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 _DATE = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/])"
 _DATE_W = r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s*(?:,\s*)?năm\s+(?P<y2>\d{4}))?"
@@ -69,8 +70,9 @@ _CELL_YEAR = re.compile(r"^(?:năm\s+)?(?P<y>\d{4})\.?$", re.IGNORECASE)
 _CELL_DATE = re.compile(rf"^(?:ngày\s+)?{_DATE}\.?$", re.IGNORECASE)
 
 # Every deadline form has one of these; text without them is skipped at once.
-_QUICK = re.compile(r"(?:trước|chậm nhất|hạn|vào|trong|cuối|hết|từ|lúc|quý)\s+(?:\d|ngày|tháng|năm|quý|lúc|sáng|chiều)"
-                    r"|hằng|hàng|định kỳ|kỳ họp|quý\s|Tết", re.IGNORECASE)
+_QUICK = re.compile(r"(?:[Tt]rước|[Cc]hậm nhất|[Hh]ạn|[Vv]ào|[Tt]rong|[Cc]uối|[Hh]ết|[Tt]ừ|[Ll]úc|[Qq]uý)\s+"
+                    r"(?:\d|ngày|[Tt]háng|[Nn]ăm|[Qq]uý|lúc|sáng|chiều|Tết|tết)"
+                    r"|[Hh]ằng|[Hh]àng|[Đđ]ịnh kỳ|kỳ họp|[Qq]uý\s|Tết|^\s*(?:\d|[Nn]ăm|[Tt]háng|[Qq]uý)")
 _TARGET = re.compile(r"\b(?:đạt|phấn đấu|tỷ lệ|tỉ lệ|chỉ tiêu|mục tiêu)\b", re.IGNORECASE)
 _EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}|trước\s+(?:Tết|tết)(?:\s+Nguyên\s+đán|\s+Dương\s+lịch)?"
                     r"(?:\s+(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+[A-ZĐ]\w+)?(?:\s+\d{4})?")
@@ -125,6 +127,15 @@ def find(text: str, *, doc_date: dt.date | None = None, fallback_year: int | Non
     """The deadline of a task's text (the first one written), or an empty :class:`Deadline`."""
     if not _QUICK.search(text):
         return Deadline(None, None, None)
+    return replace(_find(text, doc_date, fallback_year))
+
+
+def clear_cache() -> None:
+    _find.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Deadline:
     found: list[tuple[int, Deadline]] = []
     for m in _WITH_TIME.finditer(text):
         d, mo, y = _date_groups(m)

@@ -17,10 +17,43 @@ from .normalise import Line, cells_of, is_chrome, is_debris
 
 _SYMBOL = r"[A-ZĐ0-9][\wĐđ&.]*(?:\s*[-/]\s*[\wĐđ&][\wĐđ&.]*)*"
 _NUMBER_LINE = re.compile(rf"(?<![\w/])Số\s*[:.]?\s*(?P<n>\d{{1,6}}[a-z]?)\s*(?P<sep>[/-])\s*(?P<s>{_SYMBOL})")
-_PLACE_DATE = re.compile(
-    r"(?P<place>[^,|]{0,80}?),?\s*ngày\s+(?P<d>\d{1,2}|[.…_ ]+)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]+)\s+năm\s+(?P<y>\d{4})"
-)
-_PLACE_DATE_NUM = re.compile(r"(?P<place>[^,|]{2,80}?),\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$")
+_DATE_WORDS = re.compile(
+    r",?\s*ngày\s+(?P<d>\d{1,2}|[.…_ ]+)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]+)\s+năm\s+(?P<y>\d{4})")
+_DATE_NUMERIC = re.compile(r",\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$")
+
+
+class _PlaceDate:
+    """'<place>, ngày … tháng … năm …': the place is the text before the date, back to a comma or '|'."""
+
+    def __init__(self, date_re: re.Pattern, min_place: int) -> None:
+        self.date_re, self.min_place = date_re, min_place
+
+    def search(self, text: str):
+        for m in self.date_re.finditer(text):
+            window = text[max(0, m.start() - 80):m.start()]
+            cut = max(window.rfind(","), window.rfind("|"))
+            place = window[cut + 1:]
+            if len(place) >= self.min_place:
+                return _PlaceMatch(m, place, m.start() - len(place))
+        return None
+
+
+class _PlaceMatch:
+    def __init__(self, m: re.Match, place: str, place_start: int) -> None:
+        self._m, self._place, self._place_start = m, place, place_start
+
+    def group(self, name: str = "place") -> str:
+        return self._place if name == "place" else self._m.group(name)
+
+    def start(self, name: str = "place") -> int:
+        return self._place_start
+
+    def end(self, name: str = "place") -> int:
+        return self._place_start + len(self._place) if name == "place" else self._m.end()
+
+
+_PLACE_DATE = _PlaceDate(_DATE_WORDS, 0)
+_PLACE_DATE_NUM = _PlaceDate(_DATE_NUMERIC, 2)
 
 TYPE_TITLES = {
     "THÔNG BÁO KẾT LUẬN": "Thông báo", "THÔNG BÁO": "Thông báo", "CÔNG ĐIỆN": "Công điện", "CHỈ THỊ": "Chỉ thị",
