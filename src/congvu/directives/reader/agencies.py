@@ -193,7 +193,8 @@ SKIP_WORDS = (
     "công trình", "tờ trình", "dự án", "dự toán", "Giao thông", "giao thông", "thông báo chí",
 )
 NARRATIVE_WORDS = (
-    "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự", "tham dự",
+    "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự họp",
+    "dự hội nghị", "dự buổi", "tham dự",
     "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "có ý kiến", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
@@ -302,7 +303,7 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
             pos = m.end()
             continue
         punct = (m.group("p") or "").strip()
-        if punct == ":":
+        if punct in (":", ";"):
             nxt = m.end()
             while nxt < len(text) and text[nxt] == " ":
                 nxt += 1

@@ -97,6 +97,7 @@ _AFTER_DATE = re.compile(
 _SENTENCE_DATE = re.compile(r"(?:^|[.!?]\s+)Ngày\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?\s*,")
 _DATELINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")
 _ARTICLE_SUBJECT = re.compile(r"\s*(?:,\s*)?(?:về\s+việc|về)\s+(?P<s>[^.;!?]+)")
+_ARTICLE_SUBJECT_LATER = re.compile(r"\s(?:về\s+việc)\s+(?P<s>[^.;!?]+)")
 
 _PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|K/T|T/M|T/L)\s*\.?\s+(?=[" + _UP + "])")
 _TITLE_WORDS = re.compile(
@@ -230,8 +231,8 @@ def read_header(lines: list[Line]) -> Header:
                         if blanks > 3:
                             break
                         continue
-                    if _stops_subject(nxt.text) or (started and _upper_ratio(nxt.text) > 0.9 and
-                                                    _upper_ratio(" ".join(parts)) < 0.9):
+                    if _stops_subject(nxt.text, first=not started) or (
+                            started and _upper_ratio(nxt.text) > 0.9 and _upper_ratio(" ".join(parts)) < 0.9):
                         break
                     parts.append(nxt.text)
                     subject_lines.append(nxt.index)
@@ -304,10 +305,12 @@ def read_header(lines: list[Line]) -> Header:
     return Header(doc, header_last + 1, body_end, article, doc_date, fallback_year, kinh_gui)
 
 
-def _stops_subject(text: str) -> bool:
+def _stops_subject(text: str, *, first: bool = False) -> bool:
+    """A line that cannot continue a subject (``first``: the line right under the type title)."""
+    opener = r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d)\b" if first else (
+        r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d|Thực hiện|Sau khi|Nhằm|Để|Theo|Trong|Hiện nay|Trên cơ sở)\b")
     return bool(
-        re.match(r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d|Thực hiện|Sau khi|Nhằm|Để|Theo|Trong|Hiện nay|Trên cơ sở)\b",
-                 text)
+        re.match(opener, text)
         or _NATIONAL.search(text)
         or re.match(r"^[-_=~.*–—]{3,}$", text)
         or re.match(r"^(?:[IVX]+|\d+)\s*[.)]\s", text)
@@ -381,7 +384,7 @@ def _read_article(lines: list[Line], doc: dict) -> int | None:
                             break
                 if year:
                     doc["date"] = _iso_date(sd.group("d"), sd.group("m"), year)
-        sm = _ARTICLE_SUBJECT.match(tail)
+        sm = _ARTICLE_SUBJECT.match(tail) or _ARTICLE_SUBJECT_LATER.search(tail.split(". ")[0])
         if sm:
             subject = sm.group("s").strip()
             doc["subject"] = subject or None

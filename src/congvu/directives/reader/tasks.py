@@ -204,11 +204,21 @@ class Reader:
                 continue
             bounds.append(m.end())
         bounds.append(len(text))
-        for s, e in zip(bounds, bounds[1:], strict=False):
+        k = 0
+        while k + 1 < len(bounds):
+            s, e = bounds[k], bounds[k + 1]
             st = self._start_in_sentence(text, s, e, spans)
+            if st is None and text[:e].rstrip().endswith(";"):
+                # "Thủ trưởng các cơ quan …; Chủ tịch UBND các huyện … phối hợp …": one lead across ";"
+                ph = ag.lead_phrase(text, s, spans)
+                if ph and ph.end > e and ph.directive and not ag.is_issuer(text[ph.start:ph.end]):
+                    st = Start(s, text[ph.start:ph.end], ph.start, ph.end)
+                    while k + 1 < len(bounds) and bounds[k + 1] <= ph.end:
+                        k += 1
             if st:
                 st.bound = s if st.action - s < 40 and not _ADVERBIAL.match(text, s) else st.action
                 found.append(st)
+            k += 1
         return found
 
     def _start_in_sentence(self, text: str, s: int, e: int, spans) -> Start | None:
