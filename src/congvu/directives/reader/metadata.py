@@ -199,7 +199,9 @@ def read_header(lines: list[Line]) -> Header:
                 parts = [m.group("s")]
                 subject_lines.append(ln.index)
                 for nxt in head_lines[k + 1:]:
-                    if nxt.index != subject_lines[-1] + 1 or _stops_subject(nxt.text) or _KINH_GUI.match(nxt.text):
+                    if nxt.index != subject_lines[-1] + 1 or _stops_subject(nxt.text) or _KINH_GUI.search(nxt.text) \
+                            or (_upper_ratio(nxt.text) > 0.8 and _upper_ratio(" ".join(parts)) < 0.8) \
+                            or len(" ".join(parts)) > 400:
                         break
                     parts.append(nxt.text)
                     subject_lines.append(nxt.index)
@@ -231,8 +233,8 @@ def read_header(lines: list[Line]) -> Header:
                         if blanks > 3:
                             break
                         continue
-                    if _stops_subject(nxt.text, first=not started) or (
-                            started and _upper_ratio(nxt.text) > 0.9 and _upper_ratio(" ".join(parts)) < 0.9):
+                    if _stops_subject(nxt.text, first=not started) or len(" ".join(parts)) > 400 or (
+                            started and _upper_ratio(nxt.text) > 0.8 and _upper_ratio(" ".join(parts)) < 0.8):
                         break
                     parts.append(nxt.text)
                     subject_lines.append(nxt.index)
@@ -307,10 +309,13 @@ def read_header(lines: list[Line]) -> Header:
 
 def _stops_subject(text: str, *, first: bool = False) -> bool:
     """A line that cannot continue a subject (``first``: the line right under the type title)."""
-    opener = r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d)\b" if first else (
-        r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d|Thực hiện|Sau khi|Nhằm|Để|Theo|Trong|Hiện nay|Trên cơ sở)\b")
+    opener = r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d{1,2}\b)" if first else (
+        r"^(?:Căn cứ|Kính gửi|Số\s*:|Ngày\s+\d{1,2}\b|Thực hiện|Sau khi|Nhằm|Để|Theo|Trong|Hiện nay|Trên cơ sở"
+        r"|Tại|Vừa qua"
+        r"|Thời gian qua|Qua|Xét|Được sự|Sáng|Chiều|Tối|Hôm|Năm\s+\d)")
     return bool(
         re.match(opener, text)
+        or _KINH_GUI.search(text)
         or _NATIONAL.search(text)
         or re.match(r"^[-_=~.*–—]{3,}$", text)
         or re.match(r"^(?:[IVX]+|\d+)\s*[.)]\s", text)
@@ -335,22 +340,34 @@ def _type_from_symbol(symbol: str) -> str:
     return "Công văn"
 
 
-def _blocks(lines: list[Line]) -> list[Line]:
-    """Consecutive non-blank lines joined (hard-wrapped paragraphs), as Lines carrying the first index."""
-    out: list[Line] = []
+def _blocks(lines: list[Line]) -> list[tuple[Line, list[tuple[int, int]]]]:
+    """Consecutive non-blank lines joined (hard-wrapped paragraphs): (block, [(offset, line index)])."""
+    out: list[tuple[Line, list[tuple[int, int]]]] = []
     cur: list[Line] = []
     for ln in lines + [Line("", 0, -1)]:
         if ln.text and not is_chrome(ln.text):
             cur.append(ln)
             continue
         if cur:
-            out.append(Line(" ".join(x.text for x in cur), cur[0].start, cur[0].index))
+            block = Line(" ".join(x.text for x in cur), cur[0].start, cur[0].index)
+            # where a wrapped line ends a paragraph (short line, next one capitalised): blocks of PDF text
+            # have no blank lines between paragraphs
+            width = max(len(x.text) for x in cur)
+            ends, pos = [], 0
+            starts = [(0, cur[0].index)]
+            for a, b in zip(cur, cur[1:], strict=False):
+                pos += len(a.text) + 1
+                starts.append((pos, b.index))
+                if len(a.text) < 0.8 * width and b.text[:1].isupper():
+                    ends.append(pos - 1)
+            block.gaps = tuple(ends)
+            out.append((block, starts))
         cur = []
     return out
 
 
 def _read_article(lines: list[Line], doc: dict) -> int | None:
-    for ln in _blocks(lines):
+    for ln, starts in _blocks(lines):
         m = _REPORTED.search(ln.text)
         if not m:
             continue
@@ -386,9 +403,15 @@ def _read_article(lines: list[Line], doc: dict) -> int | None:
                     doc["date"] = _iso_date(sd.group("d"), sd.group("m"), year)
         sm = _ARTICLE_SUBJECT.match(tail) or _ARTICLE_SUBJECT_LATER.search(tail.split(". ")[0])
         if sm:
-            subject = sm.group("s").strip()
+            offset = len(ln.text) - len(tail)
+            end = offset + sm.end("s")
+            for para_end in ln.gaps:  # the subject stops where its paragraph does
+                if offset + sm.start("s") < para_end < end:
+                    end = para_end
+                    break
+            subject = ln.text[offset + sm.start("s"):end].strip()
             doc["subject"] = subject or None
-        return ln.index
+        return max(index for off, index in starts if off <= m.start())
     return None
 
 
