@@ -184,7 +184,7 @@ DIRECTIVE_WORDS = (
     "đề ra", "tạo điều kiện", "lấy ý kiến", "làm rõ", "gương mẫu", "siết chặt",
     "hằng tháng", "hàng tháng", "định kỳ", "liên hệ", "làm việc", "chuyển", "phân loại", "thu thập",
     "số hóa", "rút kinh nghiệm", "khuyến khích", "nhắc nhở", "chỉ định", "thẩm tra", "tăng", "khảo sát",
-    "tổng kiểm tra", "lãnh đạo", "cùng", "cùng với", "điều tra", "truy vết", "hướng dẫn", "đưa tin",
+    "tổng kiểm tra", "lãnh đạo", "cùng", "cùng với", "có ý kiến", "điều tra", "truy vết", "hướng dẫn", "đưa tin",
     "theo chức năng", "phân tích", "bảo vệ", "xác minh", "giám định", "điều phối", "chủ động phối hợp",
 )
 # Matched so that a shorter stop word inside them is not taken ("có liên quan", "chương trình"); never stops.
@@ -195,7 +195,7 @@ SKIP_WORDS = (
 NARRATIVE_WORDS = (
     "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự họp",
     "dự hội nghị", "dự buổi", "tham dự",
-    "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "có ý kiến", "đồng ý",
+    "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
     "bị thiệt hại",
@@ -206,8 +206,9 @@ ISSUER_VERBS = frozenset((
     "quyết định", "họp", "có ý kiến", "đồng ý", "thống nhất", "cho phép", "chấp thuận", "vừa", "đã", "đang",
 ))
 _ISSUER = re.compile(
-    r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|TP\.?)(?:\s+[A-ZĐ]\S*(?:\s+[A-ZĐ]\S*)*)?$"
-    r"|^(?:Phó\s+)?Chủ tịch(?:\s+Thường trực)?\s+(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố)\b.*$"
+    r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:[Tt]ỉnh|[Tt]hành phố|TP\.?)(?:\s+[A-ZĐ]\S*(?:\s+[A-ZĐ]\S*)*)?$"
+    r"|^(?:Phó\s+)?Chủ tịch(?:\s+Thường trực)?\s+(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+"
+    r"(?:[Tt]ỉnh|[Tt]hành phố)\b.*$"
     r"|^(?:Thủ tướng|Chính phủ|Ban Thường vụ Tỉnh ủy|Ban Thường vụ Thành ủy|Tỉnh ủy|Thành ủy)$"
 )
 
@@ -240,6 +241,7 @@ _QUALIFIER = re.compile(
 _DIRECTIVE_SET = frozenset(DIRECTIVE_WORDS)
 _SKIP_SET = frozenset(SKIP_WORDS)
 _RESTRICTIVE = frozenset(("chịu ảnh hưởng", "bị ảnh hưởng", "bị thiệt hại"))
+_STANDING_BODY = re.compile(r"là\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối|chủ trì|chuyên môn)")
 _NARRATIVE_SET = frozenset(NARRATIVE_WORDS)
 
 
@@ -284,7 +286,7 @@ class Phrase:
 
     @property
     def narrative(self) -> bool:
-        return self.stop_word in _NARRATIVE_SET
+        return self.stop_word in _NARRATIVE_SET and not self.restrictive
 
 
 def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: bool = False) -> Phrase | None:
@@ -330,11 +332,20 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
         if nxt and nxt.group("w"):
             stop, stop_pos = nxt.group("w"), nxt.start()
     phrase = Phrase(i, end, stop, stop_pos)
-    if stop in _RESTRICTIVE:
+    if stop == "là" and _STANDING_BODY.match(text, stop_pos):
+        phrase.restrictive = True  # "Sở X là cơ quan thường trực, …"
+    if stop in _RESTRICTIVE or (stop == "có" and re.search(r"(?:^|\s)các\s", text[i:end])):
         # "các tỉnh chịu ảnh hưởng của bão tập trung …": the clause restricts the lead, the verb comes after it
-        nxt = _LEAD_STOP.search(text, stop_pos + len(stop), min(len(text), stop_pos + 160))
-        if nxt and nxt.group("w") in _DIRECTIVE_SET:
-            phrase.restrictive = True
+        pos, limit = stop_pos + len(stop), min(len(text), stop_pos + 160)
+        while True:
+            nxt = _LEAD_STOP.search(text, pos, limit)
+            if nxt is None or not nxt.group("w"):
+                break
+            if nxt.group("w") in _SKIP_SET:
+                pos = nxt.end()
+                continue
+            phrase.restrictive = nxt.group("w") in _DIRECTIVE_SET
+            break
     return phrase
 
 

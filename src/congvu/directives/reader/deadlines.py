@@ -61,7 +61,8 @@ _RECURRING = re.compile(
     r"(?:(?:trước|vào|chậm nhất)\s+ngày\s+\d{1,2}\s+(?:của\s+)?(?:hằng|hàng)\s+(?:tháng|quý|năm|tuần)"
     r"|định kỳ\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|tuần|6 tháng)"
     r"|(?:vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:thứ\s+\S+|chủ nhật)\s+)?(?:hằng|hàng)\s+tuần(?=[\s.,;)])"
-    r"|(?:hằng|hàng)\s+(?:tháng|quý|tuần)\s*(?:,|\(|trước|vào))",
+    r"|(?:hằng|hàng)\s+(?:tháng|quý|tuần)\s*(?:,|\(|trước|vào)"
+    r"|^\s*(?:hằng|hàng)\s+(?:tháng|quý|tuần|năm)\b)",
     re.IGNORECASE,
 )
 _CELL_RECURRING = re.compile(r"^(?:thường xuyên|hằng|hàng|định kỳ|liên tục|cả năm|năm\s+\d{4}\s*-\s*\d{4}).*",
@@ -72,9 +73,11 @@ _CELL_DATE = re.compile(rf"^(?:ngày\s+)?{_DATE}\.?$", re.IGNORECASE)
 # Every deadline form has one of these; text without them is skipped at once.
 _QUICK = re.compile(r"(?:[Tt]rước|[Cc]hậm nhất|[Hh]ạn|[Vv]ào|[Tt]rong|[Cc]uối|[Hh]ết|[Tt]ừ|[Ll]úc|[Qq]uý)\s+"
                     r"(?:\d|ngày|[Tt]háng|[Nn]ăm|[Qq]uý|lúc|sáng|chiều|Tết|tết)"
-                    r"|[Hh]ằng|[Hh]àng|[Đđ]ịnh kỳ|kỳ họp|[Qq]uý\s|Tết|^\s*(?:\d|[Nn]ăm|[Tt]háng|[Qq]uý)")
+                    r"|[Hh]ằng|[Hh]àng|[Đđ]ịnh kỳ|kỳ họp|[Qq]uý\s|Tết|^\s*(?:\d|[Nn]ăm|[Tt]háng|[Qq]uý)"
+                    r"|[Tt]rong\s+(?:thời\s+hạn|vòng)")
 _TARGET = re.compile(r"\b(?:đạt|phấn đấu|tỷ lệ|tỉ lệ|chỉ tiêu|mục tiêu)\b", re.IGNORECASE)
-_EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}|trước\s+(?:Tết|tết)(?:\s+Nguyên\s+đán|\s+Dương\s+lịch)?"
+_EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}"
+                    r"|trong\s+(?:thời\s+hạn\s+|vòng\s+)?\d{1,3}\s+ngày(?:\s+làm\s+việc)?(?:\s+kể\s+từ\s+[^.;]{3,80})?|trước\s+(?:Tết|tết)(?:\s+Nguyên\s+đán|\s+Dương\s+lịch)?"
                     r"(?:\s+(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+[A-ZĐ]\w+)?(?:\s+\d{4})?")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 TZ = dt.timezone(dt.timedelta(hours=7))

@@ -233,6 +233,8 @@ def read_header(lines: list[Line]) -> Header:
                         if blanks > 3:
                             break
                         continue
+                    if not started and (_NUMBER_LINE.search(nxt.text) or _PLACE_DATE.search(nxt.text)):
+                        continue  # markdown copies put the number and date between the title and the subject
                     if _stops_subject(nxt.text, first=not started) or len(" ".join(parts)) > 400 or (
                             started and _upper_ratio(nxt.text) > 0.8 and _upper_ratio(" ".join(parts)) < 0.8):
                         break

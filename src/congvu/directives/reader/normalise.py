@@ -93,6 +93,9 @@ class Clean:
         return self.source_offset(start), self.source_offset(end - 1) + 1
 
 
+_MD_HEADING = re.compile(r"#{1,6}\s+")
+
+
 @dataclass
 class Line:
     text: str
@@ -113,7 +116,11 @@ def lines_of(clean: Clean) -> list[Line]:
             if gaps[k] >= pos:
                 mine.append(gaps[k] - pos)
             k += 1
-        result.append(Line(text, pos, i, tuple(mine)))
+        skip = 0
+        if text.startswith("#"):
+            m = _MD_HEADING.match(text)  # markdown heading marks of portal copies
+            skip = m.end() if m else 0
+        result.append(Line(text[skip:], pos + skip, i, tuple(g - skip for g in mine if g >= skip)))
         pos = end + 1
     return result
 

@@ -41,7 +41,7 @@ _CONNECTIVE = re.compile(
     r"|Để làm tốt công tác này|Đối với nội dung này)\s*,\s*"
 )
 _TOPIC = re.compile(r"(?:Về|VỀ|Về việc)\s[^:]{1,320}?:\s+(?=\S)")
-_ANCHOR = re.compile(r"(?P<v>Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(?:cho\s+)?")
+_ANCHOR = re.compile(r"(?P<v>Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?P<colon>\s*:)?\s+(?:cho\s+)?")
 _ANCHOR_INTRO = re.compile(
     r"(?<![\w])(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị|để|Để|đối với|Đối với|đến|tới)\s+(?:cho\s+)?")
 _ADVERBIAL = re.compile(
@@ -241,10 +241,9 @@ class Reader:
     def _start_at(self, text: str, p: int, e: int, spans, *, mid: bool = False) -> Start | None:
         a = _ANCHOR.match(text, p)
         if a:
-            if not mid or a.group("v")[0].islower() or True:
-                ph = ag.lead_phrase(text[:e], a.end(), spans)
-                if ph and (ph.directive or ph.stop_word in (":", None)) and not ph.narrative:
-                    return Start(p, text[ph.start:ph.end], ph.start, ph.end)
+            ph = ag.lead_phrase(text[:e], a.end(), spans)
+            if ph and (ph.directive or ph.stop_word in (":", None)) and not ph.narrative:
+                return Start(ph.start if a.group("colon") else p, text[ph.start:ph.end], ph.start, ph.end)
             return None
         ph = ag.lead_phrase(text[:e], p, spans)
         if ph is None:
@@ -256,7 +255,9 @@ class Reader:
             if a:
                 ph2 = ag.lead_phrase(text[:e], a.end(), spans)
                 if ph2 and ph2.directive:
-                    return Start(ph.stop_pos, text[ph2.start:ph2.end], ph2.start, ph2.end)
+                    # "giao: X làm …; Y làm …" — a list of subject sentences: the action starts at the lead
+                    action = ph2.start if a.group("colon") else ph.stop_pos
+                    return Start(action, text[ph2.start:ph2.end], ph2.start, ph2.end)
         if ag.is_issuer(lead):
             return None
         if ph.directive:
