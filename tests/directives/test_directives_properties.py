@@ -81,3 +81,43 @@ def test_nfd_and_crlf_do_not_change_the_result(k, form, crlf):
     if crlf:
         text = text.replace("\n", "\r\n")
     assert _stable(extract(text)) == _expected(k)
+
+
+_PIECES = ["Giao ", "Sở Nội vụ", "chủ trì", ", ", "phối hợp với ", "UBND các huyện", ":", ";", ".", "\n", "\n\n",
+           "- ", "+ ", "1. ", "a) ", "I. ", "trước ngày 31/3/2020", "trước 07h00' ngày 28/3", "trong tháng 13/2020",
+           "báo cáo ", "Ủy ban nhân dân tỉnh", "Số: 12/TB-UBND", "Hà Nội, ngày 05 tháng 01 năm 2021", "THÔNG BÁO",
+           "V/v ", "Nơi nhận:", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An", " | ", "|---|", "**", "(", ")",
+           "Kính gửi:", "các cơ quan, đơn vị liên quan", "thông báo để ", "biết, thực hiện./.", "    ", "\t", "là ",
+           "Đề nghị ", "yêu cầu ", "hằng tháng", "quý II/2025", "từ ngày 01/4/2020", "# ", "Về việc ", "điện:"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=80))
+def test_any_mix_of_document_pieces_reads_without_error(parts):
+    """Whatever order the pieces come in, the reader answers the schema (or refuses empty input)."""
+    from congvu.directives.extract import ExtractError
+
+    text = "".join(parts)
+    try:
+        result = extract(text)
+    except ExtractError as exc:
+        assert exc.code in ("empty", "too_large")
+        return
+    assert set(result) == {"document", "tasks"}
+    for task in result["tasks"]:
+        assert task["lead"] and task["action"]
+        assert 0 <= task["start"] <= task["end"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(k=st.integers(0, len(DOCS) - 1), data=st.data())
+def test_damaged_documents_read_without_error(k, data):
+    """Documents with lines dropped or cut read without an exception."""
+    lines = DOCS[k].split("\n")
+    keep = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+    cut = data.draw(st.integers(0, 40))
+    text = "\n".join(line[cut:] if i % 3 == 0 else line for i, (line, k2) in enumerate(zip(lines, keep, strict=True))
+                     if k2)
+    if text.strip():
+        result = extract(text)
+        assert isinstance(result["tasks"], list)

@@ -116,7 +116,8 @@ _AGENCY_HEADS = (
     "Huyện ủy", "Quận ủy", "Thị ủy", "Tỉnh uỷ", "Thành uỷ", "Đảng ủy", "Đảng uỷ", "Chính phủ", "Chi nhánh",
     "Cổng", "Viễn thông", "Điện lực", "Lực lượng", "Cơ quan", "Tỉnh đoàn", "Thành đoàn", "Thường trực",
     "Thường vụ", "MTTQ", "UBMTTQ", "KBNN", "BCHQS", "BQL", "BCĐ", "Hạt", "Trạm", "Đội", "Kiểm toán",
-    "Viettel", "VNPT", "MobiFone", "Mobifone", "EVN", "FPT", "Tổng đài", "Bộ phận",
+    "Viettel", "VNPT", "MobiFone", "Mobifone", "EVN", "FPT", "Tổng đài", "Bộ phận", "Đảng đoàn", "Ban cán sự đảng",
+    "Ban Cán sự đảng",
 )
 _POSITION_HEADS = (
     "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc", "Thủ trưởng", "Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng",
@@ -124,7 +125,7 @@ _POSITION_HEADS = (
     "Trưởng phòng", "Trưởng Phòng", "Bí thư", "Phó Bí thư", "Người đứng đầu", "Lãnh đạo", "Cục trưởng",
     "Chi cục trưởng", "Bộ trưởng", "Thứ trưởng", "Viện trưởng", "Hiệu trưởng", "Chỉ huy trưởng", "Tư lệnh",
     "Chánh án", "Chủ nhiệm", "Tổng cục trưởng", "Vụ trưởng", "Trưởng đoàn", "Tổ trưởng", "Thủ tướng",
-    "Phó Thủ tướng", "Trưởng Công an", "Trưởng Ban Chỉ đạo", "Kế toán trưởng",
+    "Phó Thủ tướng", "Trưởng Công an", "Trưởng Ban Chỉ đạo", "Kế toán trưởng", "Các đồng chí", "Đồng chí",
 )
 # Collectives: "các sở, ban, ngành", "cơ quan, đơn vị liên quan", "UBND các huyện" ...
 _COLLECTIVES = (
@@ -149,6 +150,7 @@ _NAME_FOLLOW = rf"(?=\s+(?:[{_UP}0-9]|{_LOCALITY}\b|các\b|nhân dân\b|cấp\b|
 _HEAD_SRC = (
     rf"(?:(?:[Cc]ác|[Mm]ọi|[Tt]oàn thể)\s+(?:{_alt(_COLLECTIVES)})(?![{_LOW}])"
     rf"|(?:{_alt(_POSITION_HEADS)})(?![{_LOW}])"
+    r"|(?:người đứng đầu|thủ trưởng|lãnh đạo|giám đốc|chủ tịch)(?=\s+(?:các|cơ quan|đơn vị|[A-ZĐ]))"
     rf"|(?:{_alt(_AGENCY_HEADS)})(?![{_LOW}]){_NAME_FOLLOW}"
     rf"|(?:UBND|HĐND|Sở TT&TT|VP UBND)(?![{_LOW}])"
     rf"|(?:{_alt(ABBREVIATIONS)})(?![{_LOW}\w])"

@@ -40,21 +40,21 @@ _WITH_TIME = re.compile(
 )
 _ON_DATE = re.compile(
     r"(?P<kw>(?:chậm nhất|hạn chót|hạn cuối)\s+(?:là\s+)?(?:trước\s+)?(?:ngày\s+)?|trước\s+ngày\s+"
-    r"|trước\s+(?=\d{1,2}/\d{1,2}/\d{4})"
+    r"|trước\s+(?=\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}(?![\d/])\s*(?:[.,;)]|$|(?:để|và|theo)\s))"
     r"|vào\s+ngày\s+|trong\s+ngày\s+|đến\s+hết\s+ngày\s+|hết\s+ngày\s+|xong\s+trước\s+ngày\s+)"
     rf"(?:{_DATE}|{_DATE_W})",
     re.IGNORECASE,
 )
 _MONTH = re.compile(
     r"(?P<kw>trong\s+|trước\s+|cuối\s+|vào\s+|hết\s+|hoàn thành\s+)?"
-    r"tháng\s+(?P<m>\d{1,2})\s*(?:/|-|\s+năm\s+|\s*,\s*năm\s+)\s*(?P<y>\d{4})",
+    r"tháng\s+(?P<m>\d{1,2})(?:\s*(?:/|-|\s+năm\s+|\s*,\s*năm\s+)\s*(?P<y>\d{4}))?(?![\d/])",
     re.IGNORECASE,
 )
 _YEAR = re.compile(
     r"(?P<kw>trong\s+năm|trong\s+cả\s+năm)\s+(?P<y>\d{4})(?![\d/])",
     re.IGNORECASE)
 _QUARTER = re.compile(r"(?:trong\s+|trước\s+|cuối\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])"
-                      r"\s*(?:/|năm|-)\s*(?P<y>\d{4})",
+                      r"(?:\s*(?:/|năm|-)\s*(?P<y>\d{4}))?(?![\w/])",
                       re.IGNORECASE)
 _START = re.compile(rf"(?:bắt đầu\s+)?từ\s+ngày\s+(?:{_DATE}|{_DATE_W})", re.IGNORECASE)
 _RECURRING = re.compile(
@@ -172,8 +172,9 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
         kw = (m.group("kw") or "").lower().strip()
         if not kw:
             continue
-        month, year = int(m.group("m")), int(m.group("y"))
-        if not 1 <= month <= 12:
+        month = int(m.group("m"))
+        year = int(m.group("y")) if m.group("y") else _year(None, month, 28, doc_date, fallback_year)
+        if not 1 <= month <= 12 or year is None:
             continue
         due = _iso(dt.datetime(year, month, 1)) if kw.startswith("trước") else _end_of_month(year, month)
         found.append((m.start(), Deadline(f"{year:04d}-{month:02d}", m.group(), due, start=m.start(), end=m.end())))
@@ -187,7 +188,9 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
     for m in _QUARTER.finditer(text):
         q = m.group("q").upper()
         quarter = _ROMAN.get(q) or int(q)
-        year = int(m.group("y"))
+        year = int(m.group("y")) if m.group("y") else (doc_date.year if doc_date else fallback_year)
+        if year is None:
+            continue
         found.append((m.start(), Deadline(None, m.group(), _end_of_month(year, quarter * 3), start=m.start(),
                                           end=m.end())))
     begins = None
@@ -239,8 +242,9 @@ def from_cell(cell: str, *, doc_date: dt.date | None = None, fallback_year: int 
             return Deadline(day.isoformat(), text, _end_of_day(day))
     m = _MONTH.search(text)
     if m and m.start() == 0 or (m and text.lower().startswith(("trong", "trước", "cuối", "hoàn thành"))):
-        month, year = int(m.group("m")), int(m.group("y"))
-        if 1 <= month <= 12:
+        month = int(m.group("m"))
+        year = int(m.group("y")) if m.group("y") else _year(None, month, 28, doc_date, fallback_year)
+        if 1 <= month <= 12 and year:
             kw = (m.group("kw") or "").lower()
             due = _iso(dt.datetime(year, month, 1)) if kw.startswith("trước") else _end_of_month(year, month)
             return Deadline(f"{year:04d}-{month:02d}", text, due)
