@@ -121,3 +121,21 @@ def test_garbage_and_legacy_text_do_not_crash():
     tcvn3 = "Giao Së Néi vô chñ tr×, b¸o c¸o tr­íc ngµy 25/3/2020."
     task = extract(tcvn3)["tasks"][0]
     assert task["lead"] == "Sở Nội vụ" and task["deadline"] == "2020-03-25"
+
+
+def test_signature_before_noi_nhan_on_one_line_does_not_crash():
+    # found by fuzzing: a flattened signature *before* "Nơi nhận:" on the same line
+    text = "Sở Nội vụ chủ trì. KT. CHỦ TỊCH Nguyễn Văn An Nơi nhận: - Như trên; - Lưu: VT."
+    assert extract(text)["document"]["recipients"] == ["Như trên", "Lưu: VT"]
+
+
+def test_flattened_header_and_signature():
+    text = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "Số: 4455/UBND-VX Quảng Trị, ngày 11 tháng 9 năm 2023 V/v bảo đảm an toàn thực phẩm\n"
+            "1. Sở Y tế chủ trì kiểm tra, báo cáo UBND tỉnh trước ngày 05/10/2023.\n"
+            "Nơi nhận: - Như trên; - Lưu: VT, VX. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hoàng Nam")
+    doc = extract(text)["document"]
+    assert (doc["number"], doc["place"], doc["date"], doc["subject"]) == (
+        "4455", "Quảng Trị", "2023-09-11", "bảo đảm an toàn thực phẩm")
+    assert (doc["signer"], doc["signer_title"], doc["authority"]) == ("Hoàng Nam", "PHÓ CHỦ TỊCH", "KT.")
+    assert doc["recipients"] == ["Như trên", "Lưu: VT, VX"]

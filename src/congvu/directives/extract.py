@@ -45,7 +45,7 @@ from congvu.core.text import repair
 from .reader import agencies as _agencies
 from .reader import deadlines as _deadlines
 from .reader.metadata import read_header
-from .reader.normalise import Clean, lines_of, units_of
+from .reader.normalise import Clean, Line, lines_of, units_of
 from .reader.tasks import Reader
 
 __all__ = ["extract", "extract_file", "ExtractError", "MAX_CHARS", "MAX_FILE_BYTES"]
@@ -104,6 +104,8 @@ def extract(text: str, *, agencies: list[str] | None = None, today: dt.date | No
         fallback_year = today.year
     skip = set(header.kinh_gui)
     body = [ln for ln in lines[header.body_start:header.body_end] if ln.index not in skip]
+    if header.appendix is not None:
+        body += [Line("", 0, -1)] + lines[header.appendix:]
     units = units_of(body)
     known = _agencies.known_regex(tuple(sorted({a.strip() for a in (agencies or []) if a and a.strip()})))
     reader = Reader(clean, known, header.doc_date, fallback_year)

@@ -49,7 +49,7 @@ class _PlaceMatch:
         return self._place_start
 
     def end(self, name: str = "place") -> int:
-        return self._place_start + len(self._place) if name == "place" else self._m.end()
+        return self._place_start + len(self._place) if name == "place" else self._m.end(name)
 
 
 _PLACE_DATE = _PlaceDate(_DATE_WORDS, 0)
@@ -83,6 +83,8 @@ _KINH_GUI = re.compile(r"^\s*Kính\s+gửi\b|\bđiện\s*:\s*$", re.IGNORECASE)
 _NOI_NHAN = re.compile(r"Nơi\s+nhận\s*:?", re.IGNORECASE)
 _NATIONAL = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐỘC\s+LẬP\s*-\s*TỰ\s+DO", re.IGNORECASE)
 
+_APPENDIX = re.compile(r"^(?:KẾ HOẠCH|QUY CHẾ|QUY ĐỊNH|PHỤ LỤC|CHƯƠNG TRÌNH|DANH MỤC|PHƯƠNG ÁN|HƯỚNG DẪN|ĐỀ ÁN)\b"
+                       r"|^\(?(?:Ban hành )?[Kk]èm theo (?:Quyết định|Nghị quyết|Công văn|Kế hoạch)")
 _ARTICLE_TAIL = re.compile(r"^(?:Tin liên quan|Tin khác|Các tin khác|Tin cùng chuyên mục|Bài viết khác|Bình luận"
                            r"|Tài liệu đính kèm|Tiện ích thông tin|Ý kiến bạn đọc)\b")
 _REPORTED = re.compile(
@@ -123,6 +125,7 @@ class Header:
     doc_date: dt.date | None = None
     fallback_year: int | None = None
     kinh_gui: list[int] = field(default_factory=list)
+    appendix: int | None = None  # first line of a plan/regulation attached after the signature
 
 
 def _iso_date(d: str, m: str, y: str) -> str | None:
@@ -195,8 +198,12 @@ def read_header(lines: list[Line]) -> Header:
         vv_type = False
         for k, ln in enumerate(head_lines):
             m = _VV.search(ln.text)
-            if m and not _PLACE_DATE.search(ln.text):
-                parts = [m.group("s")]
+            pd = _PLACE_DATE.search(ln.text) if m else None
+            if m and (pd is None or pd.end("d") <= m.start() or pd.start() > m.start("s")):
+                first = m.group("s")
+                if pd is not None and pd.start() > m.start("s"):
+                    first = ln.text[m.start("s"):pd.start()]  # "V/v … Hà Nội, ngày …" on one line
+                parts = [first]
                 subject_lines.append(ln.index)
                 for nxt in head_lines[k + 1:]:
                     if nxt.index != subject_lines[-1] + 1 or _stops_subject(nxt.text) or _KINH_GUI.search(nxt.text) \
@@ -292,9 +299,17 @@ def read_header(lines: list[Line]) -> Header:
     if recip_line is not None:
         doc["recipients"] = _recipients(lines, recip_line)
         body_end = recip_line
-    sig_start = _signature(lines, doc, max(header_last, 0))
+    sig_start, sig_end = _signature(lines, doc, max(header_last, 0))
     if sig_start is not None and sig_start > header_last:
         body_end = min(body_end, sig_start)
+    # a plan/regulation attached after the signature ("Ban hành kèm theo Quyết định …") holds tasks too
+    appendix = None
+    if sig_end is not None and recip_line is not None and body_end < len(lines):
+        after = [ln for ln in lines[max(sig_end, recip_line) + 1:] if ln.text]
+        for ln in after[:6]:
+            if _APPENDIX.match(ln.text):
+                appendix = ln.index
+                break
 
     fallback_year = None
     if doc["date"]:
@@ -306,7 +321,7 @@ def read_header(lines: list[Line]) -> Header:
             if m:
                 fallback_year = int(m.group("y"))
                 break
-    return Header(doc, header_last + 1, body_end, article, doc_date, fallback_year, kinh_gui)
+    return Header(doc, header_last + 1, body_end, article, doc_date, fallback_year, kinh_gui, appendix)
 
 
 def _stops_subject(text: str, *, first: bool = False) -> bool:
@@ -417,9 +432,19 @@ def _read_article(lines: list[Line], doc: dict) -> int | None:
     return None
 
 
+_FLAT_SIGNATURE = re.compile(
+    r"(?<=[.;])\s+(?=(?:(?:TM|KT|TL|TUQ|Q|K/T|T/M)\s*\.\s+)?(?:[A-ZĐ][A-ZĐ" + _UP[3:] + r"\s.,]{3,}\s+)?"
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|BÍ THƯ|CỤC TRƯỞNG|"
+    r"CHỦ NHIỆM|ỦY BAN NHÂN DÂN)|(?:TM|KT|TL|TUQ|K/T|T/M)\s*\.\s+[A-ZĐ])"
+)
+
+
 def _recipients(lines: list[Line], k: int) -> list[str]:
     first = next(c.text for c in cells_of(lines[k]) if _NOI_NHAN.search(c.text))
     m = _NOI_NHAN.search(first)
+    fm = _FLAT_SIGNATURE.search(first, m.end())
+    if fm:
+        first = first[:fm.start()]
     rest = first[m.end():].strip()
     raw: list[str] = []
     if rest:
@@ -460,14 +485,22 @@ def _split_inline(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _signature(lines: list[Line], doc: dict, after: int) -> int | None:
-    """Fill signer, signer_title, authority; return the first line of the signature block."""
+def _signature(lines: list[Line], doc: dict, after: int) -> tuple[int | None, int | None]:
+    """Fill signer, signer_title, authority; return the first and last line of the signature block."""
     tail: list[tuple[int, str]] = []
     for ln in lines[after + 1:]:
         if not ln.text or is_chrome(ln.text):
             continue
         for c in cells_of(ln):
             cell = c.text
+            if _NOI_NHAN.search(cell):
+                # "Nơi nhận: - …; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A" flattened on one line
+                fm = _FLAT_SIGNATURE.search(cell, _NOI_NHAN.search(cell).end())
+                if not fm:
+                    tail.append((ln.index, cell))
+                    continue
+                tail.append((ln.index, cell[:fm.start()]))
+                cell = cell[fm.start():].strip()
             sm = _SPLIT_CELL.match(cell)
             if sm and not _NOI_NHAN.search(cell):
                 tail.append((ln.index, sm.group("upper")))
@@ -514,8 +547,8 @@ def _signature(lines: list[Line], doc: dict, after: int) -> int | None:
         doc["signer"] = nm.group("name")
         doc["signer_title"] = title
         doc["authority"] = "|".join(authority) or None
-        return titles[0][0]
-    return None
+        return titles[0][0], idx
+    return None, None
 
 
 def _split_prefixes(line: str) -> list[str]:

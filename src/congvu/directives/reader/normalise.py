@@ -166,7 +166,8 @@ _CHROME = re.compile(
     r"|QR Code.*|QR CODE.*|Mã QR.*|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
     r"|Chia sẻ.{0,40}|Share|Tweet|Facebook|Zalo|Bình luận.{0,40}|Lượt xem.{0,40}|Trang chủ.{0,120}"
     r"|Xem thêm.{0,80}|Tài liệu đính kèm.{0,120}|Tải về.{0,80}|File đính kèm.{0,120}|Tệp đính kèm.{0,120}"
-    r"|Đọc tiếp|Quay lại|Về đầu trang|Gửi email|Gửi bài viết|Cỡ chữ.{0,40}|Tags?:.{0,200}|Từ khóa:.{0,200}"
+    r"|Đọc tiếp|Quay lại|Về đầu trang|Gửi email|Gửi bài viết|Cỡ chữ.{0,40}|Xem với cỡ chữ.{0,20}|Tags?:.{0,200}"
+    r"|Từ khóa:.{0,200}"
     r"|Print\s.{0,60}|(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật),\s*\d{1,2}/\d{1,2}/\d{4}.{0,40})$",
 )
 
