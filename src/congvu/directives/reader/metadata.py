@@ -544,6 +544,8 @@ def _signature(lines: list[Line], doc: dict, after: int) -> tuple[int | None, in
                 else:
                     title_parts.append(seg.strip())
         title = _last_title(titles[-1][1], title_parts)
+        if title and len(titles) > 1 and re.search(r"\bPHÓ$", titles[-2][1]) and not title.startswith("PHÓ"):
+            title = "PHÓ " + title  # "… PHÓ" / "CHỦ TỊCH": a title wrapped over two lines
         doc["signer"] = nm.group("name")
         doc["signer_title"] = title
         doc["authority"] = "|".join(authority) or None
