@@ -35,7 +35,8 @@ def _rewrap(text: str, width: int) -> str:
     """Hard-wrap every long line at ``width`` like a PDF/e-mail would, never right after a sentence end."""
     out = []
     for line in text.split("\n"):
-        if len(line) <= width or "|" in line or "    " in line.strip():  # table rows and layout columns stay
+        # table rows, layout columns and flattened "Nơi nhận … signature" lines are not prose: they stay
+        if len(line) <= width or "|" in line or "    " in line.strip() or "Nơi nhận" in line:
             out.append(line)
             continue
         words = line.split(" ")

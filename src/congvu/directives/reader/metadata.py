@@ -171,7 +171,13 @@ def read_header(lines: list[Line]) -> Header:
             break
 
     # the place/date line, possibly hard-wrapped over two lines
-    candidates = list(head_lines)
+    candidates = []
+    for k, ln in enumerate(head_lines):
+        prev = head_lines[k - 1] if k else None
+        if prev is not None and prev.index == ln.index - 1 and re.match(r"ngày\s", ln.text):
+            # "… Quảng Trị," / "ngày 11 tháng 9 năm 2023": the place is at the end of the line before
+            candidates.append(Line(prev.text + " " + ln.text, prev.start, prev.index))
+        candidates.append(ln)
     for a, b in zip(head_lines, head_lines[1:], strict=False):
         if b.index == a.index + 1 and "ngày" in a.text + b.text:
             candidates.append(Line(a.text + " " + b.text, a.start, a.index))
@@ -182,7 +188,7 @@ def read_header(lines: list[Line]) -> Header:
         place = m.group("place")
         if symbol_end and symbol_end[0] == id(ln):
             place = ln.text[symbol_end[1]:m.start("place") + len(place)] if symbol_end[1] < m.end("place") else ""
-        place = re.split(r"Hạnh\s+phúc|HẠNH\s+PHÚC|\||-{3,}|_{3,}", place)[-1]
+        place = re.split(r"Hạnh\s+phúc|HẠNH\s+PHÚC|\||-{3,}|_{3,}|Số\s*[:.]?\s*\d+\s*[/-]\s*\S+", place)[-1]
         place = place.strip(" ,.:;-–_")
         if place and place[0].isupper() and len(place.split()) <= 8 and not re.search(r"\d", place):
             doc["place"] = place
@@ -271,9 +277,12 @@ def read_header(lines: list[Line]) -> Header:
                 for nxt in lines[k + 1:k + 40]:
                     if not nxt.text:
                         continue
+                    if lines[kinh_gui[-1]].text.rstrip().endswith("."):
+                        break  # the list ended ("Kính gửi: Sở Y tế; Sở Tài chính." on one line, too)
+                    prev_open = len(kinh_gui) > 1 and not lines[kinh_gui[-1]].text.rstrip().endswith(";")
                     if re.match(r"^[-–+•]\s*", nxt.text) and len(nxt.text) < 200 or (
-                            len(nxt.text) < 120 and nxt.text.rstrip().endswith((";", ",")) and
-                            not nxt.text.endswith(":")):
+                            len(nxt.text) < 120 and nxt.text.rstrip().endswith(";")) or (
+                            prev_open and len(nxt.text) < 200):
                         kinh_gui.append(nxt.index)
                         continue
                     break
@@ -544,8 +553,14 @@ def _signature(lines: list[Line], doc: dict, after: int) -> tuple[int | None, in
                 else:
                     title_parts.append(seg.strip())
         title = _last_title(titles[-1][1], title_parts)
-        if title and len(titles) > 1 and re.search(r"\bPHÓ$", titles[-2][1]) and not title.startswith("PHÓ"):
-            title = "PHÓ " + title  # "… PHÓ" / "CHỦ TỊCH": a title wrapped over two lines
+        if len(titles) > 1:
+            # a title wrapped over two lines ("… PHÓ CHỦ" / "TỊCH"): a title phrase across the line break wins
+            prev, last = titles[-2][1], titles[-1][1]
+            joined = f"{prev} {last}"
+            for tm in _TITLE_WORDS.finditer(joined):
+                if tm.start() < len(prev) < tm.end():
+                    title = joined[tm.start():]
+                    break
         doc["signer"] = nm.group("name")
         doc["signer_title"] = title
         doc["authority"] = "|".join(authority) or None
