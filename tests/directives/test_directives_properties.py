@@ -14,7 +14,7 @@ from congvu.directives.extract import extract
 DOCS = [text for _i, text, _l in labelled(DEV_CORPUS) + labelled(OWN_CORPUS)]
 _EXPECTED: dict[int, dict] = {}
 
-_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 _NO_BREAK_AFTER = (".", ";", ":", "!", "?", "/.")
 _MARKERISH = re.compile(r"^(?:[-+•–]|\d{1,2}[.)]|[a-zđ]\)|[IVX]+\.)$")
 
@@ -58,6 +58,12 @@ def test_rewrapping_lines_does_not_change_the_result(k, width):
     assert _stable(extract(_rewrap(DOCS[k], width))) == _expected(k)
 
 
+def test_rewrapping_every_document_at_common_widths():
+    for k in range(len(DOCS)):
+        for width in (55, 64, 72, 80, 96, 110):
+            assert _stable(extract(_rewrap(DOCS[k], width))) == _expected(k), (k, width)
+
+
 @_SETTINGS
 @given(k=st.integers(0, len(DOCS) - 1), data=st.data())
 def test_extra_spaces_do_not_change_the_result(k, data):
@@ -92,7 +98,7 @@ _PIECES = ["Giao ", "Sở Nội vụ", "chủ trì", ", ", "phối hợp với "
            "Đề nghị ", "yêu cầu ", "hằng tháng", "quý II/2025", "từ ngày 01/4/2020", "# ", "Về việc ", "điện:"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=80))
 def test_any_mix_of_document_pieces_reads_without_error(parts):
     """Whatever order the pieces come in, the reader answers the schema (or refuses empty input)."""
@@ -110,7 +116,7 @@ def test_any_mix_of_document_pieces_reads_without_error(parts):
         assert 0 <= task["start"] <= task["end"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(k=st.integers(0, len(DOCS) - 1), data=st.data())
 def test_damaged_documents_read_without_error(k, data):
     """Documents with lines dropped or cut read without an exception."""

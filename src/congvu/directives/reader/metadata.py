@@ -75,6 +75,7 @@ _TITLE_RE = re.compile(
     + rf")(?![{_UP}{_LOW}])(?P<rest>.*)$"
 )
 _VV = re.compile(r"(?:(?:^|(?<=\s))(?:V/v|V/V|v/v|V\.v)|^Về việc)\s*[:.]?\s+(?P<s>\S.*)$")
+_VV_AT_END = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|V\.v)\s*[:.]?$")
 _BODY_START = re.compile(
     r"(?:\d{1,2}\s*[.)]\s|[IVX]{1,4}\.\s|[-+•]\s|[a-zđ]\)\s|Điều\s+\d|Căn cứ\s|Thực hiện\s|Ngày\s+\d|Để\s|Theo\s"
     r"|Sau khi\s|Hiện nay|Thời gian qua|Nhằm\s|Trong\s|Tại\s|Qua\s|Trên cơ sở)"
@@ -174,7 +175,9 @@ def read_header(lines: list[Line]) -> Header:
     candidates = []
     for k, ln in enumerate(head_lines):
         prev = head_lines[k - 1] if k else None
-        if prev is not None and prev.index == ln.index - 1 and re.match(r"ngày\s", ln.text):
+        split_name = re.match(rf"[{_UP}][{_LOW}]+,\s*ngày\s", ln.text) and prev is not None and re.search(
+            rf"\s[{_UP}][{_LOW}]+$", prev.text)  # "… Quảng" / "Trị, ngày …": a place name wrapped
+        if prev is not None and prev.index == ln.index - 1 and (re.match(r"ngày\s", ln.text) or split_name):
             # "… Quảng Trị," / "ngày 11 tháng 9 năm 2023": the place is at the end of the line before
             candidates.append(Line(prev.text + " " + ln.text, prev.start, prev.index))
         candidates.append(ln)
@@ -205,11 +208,12 @@ def read_header(lines: list[Line]) -> Header:
         for k, ln in enumerate(head_lines):
             m = _VV.search(ln.text)
             pd = _PLACE_DATE.search(ln.text) if m else None
-            if m and (pd is None or pd.end("d") <= m.start() or pd.start() > m.start("s")):
-                first = m.group("s")
+            at_end = m is None and _VV_AT_END.search(ln.text)  # "… V/v" / "tăng cường …" (wrapped)
+            if at_end or m and (pd is None or pd.end("d") <= m.start() or pd.start() > m.start("s")):
+                first = "" if at_end else m.group("s")
                 if pd is not None and pd.start() > m.start("s"):
                     first = ln.text[m.start("s"):pd.start()]  # "V/v … Hà Nội, ngày …" on one line
-                parts = [first]
+                parts = [first] if first else []
                 subject_lines.append(ln.index)
                 for nxt in head_lines[k + 1:]:
                     if nxt.index != subject_lines[-1] + 1 or _stops_subject(nxt.text) or _KINH_GUI.search(nxt.text) \
@@ -218,6 +222,9 @@ def read_header(lines: list[Line]) -> Header:
                         break
                     parts.append(nxt.text)
                     subject_lines.append(nxt.index)
+                if not parts:
+                    subject_lines.pop()
+                    continue
                 doc["subject"] = _strip_subject(" ".join(parts))
                 vv_type = True
                 break
