@@ -97,7 +97,7 @@ BUILTIN_NAMES: tuple[str, ...] = (
     "Bộ Khoa học và Công nghệ", "Bộ Dân tộc và Tôn giáo", "Văn phòng Chính phủ", "Thanh tra Chính phủ",
     "Ngân hàng Nhà nước Việt Nam", "Ủy ban Dân tộc", "Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam",
     "Thông tấn xã Việt Nam", "Bảo hiểm xã hội Việt Nam", "Kiểm toán Nhà nước", "Thủ tướng Chính phủ",
-    "Ban Chỉ đạo", "Cổng Thông tin điện tử", "Cổng thông tin điện tử",
+    "Cổng Thông tin điện tử", "Cổng thông tin điện tử",
 )
 
 # Character classes (for use inside [...]): Vietnamese capitals and small letters.
@@ -126,6 +126,7 @@ _POSITION_HEADS = (
     "Chi cục trưởng", "Bộ trưởng", "Thứ trưởng", "Viện trưởng", "Hiệu trưởng", "Chỉ huy trưởng", "Tư lệnh",
     "Chánh án", "Chủ nhiệm", "Tổng cục trưởng", "Vụ trưởng", "Trưởng đoàn", "Tổ trưởng", "Thủ tướng",
     "Phó Thủ tướng", "Trưởng Công an", "Trưởng Ban Chỉ đạo", "Kế toán trưởng", "Các đồng chí", "Đồng chí",
+    "Quý cơ quan", "Quý đơn vị", "Quý Sở", "Quý Ủy ban",
 )
 # Collectives: "các sở, ban, ngành", "cơ quan, đơn vị liên quan", "UBND các huyện" ...
 _COLLECTIVES = (
