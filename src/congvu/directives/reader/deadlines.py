@@ -62,7 +62,8 @@ _RECURRING = re.compile(
     r"|định kỳ\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|tuần|6 tháng)"
     r"|(?:vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:thứ\s+\S+|chủ nhật)\s+)?(?:hằng|hàng)\s+tuần(?=[\s.,;)])"
     r"|(?:hằng|hàng)\s+(?:tháng|quý|tuần)\s*(?:,|\(|trước|vào)"
-    r"|^\s*(?:hằng|hàng)\s+(?:tháng|quý|tuần|năm)\b)",
+    r"|^\s*(?:hằng|hàng)\s+(?:tháng|quý|tuần|năm)\b"
+    r"|(?:trước|vào|lúc)\s+\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s*(?:phút\s+)?(?:hằng|hàng)\s+ngày)",
     re.IGNORECASE,
 )
 _CELL_RECURRING = re.compile(r"^(?:thường xuyên|hằng|hàng|định kỳ|liên tục|cả năm|năm\s+\d{4}\s*-\s*\d{4}).*",

@@ -121,7 +121,7 @@ class Reader:
 
     def _task(self, unit: Unit, text: str, a: int, b: int, lead: str, implicit: bool,
               extra_coords: list[str] | None = None, spans=None) -> None:
-        q = _LEADING_QUALIFIER.match(text, a, b)
+        q = _LEADING_QUALIFIER.match(text, a, b) or _CONNECTIVE.match(text, a, b)
         if q:
             a = q.end()
         while b > a and text[b - 1].isspace():
@@ -472,10 +472,13 @@ class Reader:
 
     def _table_row(self, u: Unit, table: dict | None) -> dict | None:
         text = u.text
-        cells = _cells(text)
+        cells = _cells(text, table.get("n") if table else None)
         if not cells:
             return table
         lowered = [c[2].lower() for c in cells]
+        if table and table.get("pending") and len(cells) == len(table["pending"]):
+            # a header over two rows: "Nội dung | Cơ quan thực hiện | …" then " | Chủ trì | Phối hợp | …"
+            lowered = [f"{a} {b}".strip() for a, b in zip(table["pending"], lowered, strict=True)]
         lead_col = next((i for i, c in enumerate(lowered) if "chủ trì" in c), None)
         content_col = next((i for i, c in enumerate(lowered)
                             if i != lead_col and re.search(r"nội dung|nhiệm vụ|công việc|hoạt động|giải pháp", c)),
@@ -490,7 +493,9 @@ class Reader:
                               and i not in (lead_col, content_col)), None),
                 "n": len(cells),
             }
-        if table is None:
+        if content_col is not None and lead_col is None and re.search(r"cơ quan|đơn vị|thực hiện", " ".join(lowered)):
+            return {"pending": lowered, "n": len(cells)}  # the first row of a two-row header
+        if table is None or "pending" in table:
             return None
         if len(cells) < max(table["lead"], table["content"]) + 1:
             return table
@@ -524,8 +529,9 @@ class Reader:
         return table
 
 
-def _cells(text: str) -> list[tuple[int, int, str]]:
-    """Cells of a table row as (start, end, stripped text), empty outer cells of '| a | b |' dropped."""
+def _cells(text: str, n: int | None = None) -> list[tuple[int, int, str]]:
+    """Cells of a table row as (start, end, stripped text), empty outer cells of '| a | b |' dropped
+    (unless that leaves fewer than ``n`` cells: a DOCX row whose first cell is empty)."""
     out = []
     pos = 0
     for part in text.split("|"):
@@ -533,10 +539,13 @@ def _cells(text: str) -> list[tuple[int, int, str]]:
         e = pos + len(part.rstrip())
         out.append((s, max(s, e), part.strip()))
         pos += len(part) + 1
+    raw = list(out)
     if out and not out[0][2] and text.lstrip().startswith("|"):
         out = out[1:]
     if out and not out[-1][2] and text.rstrip().endswith("|"):
         out = out[:-1]
+    if n is not None and len(out) < n <= len(raw):
+        return raw[len(raw) - n:] if not raw[-1][2] and len(raw) > n else raw[:n]
     return out
 
 
