@@ -139,3 +139,13 @@ def test_flattened_header_and_signature():
         "4455", "Quảng Trị", "2023-09-11", "bảo đảm an toàn thực phẩm")
     assert (doc["signer"], doc["signer_title"], doc["authority"]) == ("Hoàng Nam", "PHÓ CHỦ TỊCH", "KT.")
     assert doc["recipients"] == ["Như trên", "Lưu: VT, VX"]
+
+
+def test_draft_with_blank_number_and_date():
+    text = ("UBND TỈNH HÀ TĨNH\nSố:      /UBND-VP\nV/v dự thảo kế hoạch\nHà Tĩnh, ngày    tháng    năm 2025\n\n"
+            "1. Giao Sở Nội vụ chủ trì, báo cáo UBND tỉnh trước ngày 10/5.\n")
+    result = extract(text)
+    doc = result["document"]
+    assert (doc["number"], doc["symbol"], doc["place"], doc["date"]) == (None, "UBND-VP", "Hà Tĩnh", None)
+    task = result["tasks"][0]
+    assert task["lead"] == "Sở Nội vụ" and task["deadline"] is None and task["deadline_text"] == "trước ngày 10/5"

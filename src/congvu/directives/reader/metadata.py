@@ -16,9 +16,12 @@ from .agencies import _LOW, _UP
 from .normalise import Line, cells_of, is_chrome, is_debris
 
 _SYMBOL = r"[A-ZĐ0-9][\wĐđ&.]*(?:\s*[-/]\s*[\wĐđ&][\wĐđ&.]*)*"
-_NUMBER_LINE = re.compile(rf"(?<![\w/])Số\s*[:.]?\s*(?P<n>\d{{1,6}}[a-z]?)\s*(?P<sep>[/-])\s*(?P<s>{_SYMBOL})")
+# "Số: 161 /TB-UBND", "Số 432-TB/VPTW", and "Số:      /UBND-VP" (a draft: the number is left blank)
+_NUMBER_LINE = re.compile(rf"(?<![\w/])Số\s*[:.]?\s*(?:(?P<n>\d{{1,6}}[a-z]?)\s*(?P<sep>[/-])|[.…_]*\s*/)\s*"
+                          rf"(?P<s>{_SYMBOL})")
+# "ngày 27 tháng 3 năm 2020", and "ngày    tháng    năm 2025" (a draft: day and month left blank)
 _DATE_WORDS = re.compile(
-    r",?\s*ngày\s+(?P<d>\d{1,2}|[.…_ ]+)\s+tháng\s+(?P<m>\d{1,2}|[.…_ ]+)\s+năm\s+(?P<y>\d{4})")
+    r",?\s*ngày\s+(?:(?P<d>\d{1,2})\s+|[.…_\s]*)tháng\s+(?:(?P<m>\d{1,2})\s+|[.…_\s]*)năm\s+(?P<y>\d{4})")
 _DATE_NUMERIC = re.compile(r",\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$")
 
 
@@ -164,7 +167,7 @@ def read_header(lines: list[Line]) -> Header:
     symbol_end = None
     for ln in head_lines:
         m = _NUMBER_LINE.search(ln.text)
-        if m:
+        if m and (m.group("n") or ln.text.lstrip().startswith("Số")):
             doc["number"] = m.group("n")
             doc["symbol"] = re.sub(r"\s+", "", m.group("s")).rstrip(".,;:")
             symbol_end = (id(ln), m.end())
@@ -195,7 +198,7 @@ def read_header(lines: list[Line]) -> Header:
         place = place.strip(" ,.:;-–_")
         if place and place[0].isupper() and len(place.split()) <= 8 and not re.search(r"\d", place):
             doc["place"] = place
-        if m.group("d").strip(" .…_").isdigit() and m.group("m").strip(" .…_").isdigit():
+        if m.group("d") and m.group("m"):
             doc["date"] = _iso_date(m.group("d"), m.group("m"), m.group("y"))
         header_last = max(header_last, ln.index)
         break

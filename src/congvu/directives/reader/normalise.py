@@ -135,6 +135,9 @@ def cells_of(line: Line) -> list[Line]:
     for m in re.finditer(r" \| |(?<=\S) ?\|$", text):
         cuts.append((m.start(), m.end()))
     for g in line.gaps:
+        left, right = text[:g].rstrip(), text[g + 1:].lstrip()
+        if left.endswith(("Số:", "Số", "ngày", "tháng")) or right.startswith(("/", "tháng", "năm")):
+            continue  # a blank left in a draft ("Số:      /UBND-VP", "ngày    tháng    năm 2025"), not a column
         cuts.append((g, g + 1))
     if not cuts:
         return [line]
