@@ -145,7 +145,10 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
         d, mo, y = _date_groups(m)
         year = _year(y, int(mo), int(d), doc_date, fallback_year)
         hh, mm = int(m.group("hh")), int(m.group("mm") or 0)
-        if year is None or hh > 24 or mm > 59:
+        if hh > 24 or mm > 59:
+            continue
+        if year is None:  # no year anywhere: the words stay, the date is never guessed
+            found.append((m.start(), Deadline(None, m.group(), None, start=m.start(), end=m.end())))
             continue
         try:
             when = dt.datetime(year, int(mo), int(d), min(hh, 23), mm)
@@ -159,6 +162,7 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
         d, mo, y = _date_groups(m)
         year = _year(y, int(mo), int(d), doc_date, fallback_year)
         if year is None:
+            found.append((m.start(), Deadline(None, m.group(), None, start=m.start(), end=m.end())))
             continue
         try:
             day = dt.date(year, int(mo), int(d))
