@@ -75,7 +75,9 @@ _CELL_DATE = re.compile(rf"^(?:ngày\s+)?{_DATE}\.?$", re.IGNORECASE)
 _QUICK = re.compile(r"(?:[Tt]rước|[Cc]hậm nhất|[Hh]ạn|[Vv]ào|[Tt]rong|[Cc]uối|[Hh]ết|[Tt]ừ|[Ll]úc|[Qq]uý)\s+"
                     r"(?:\d|ngày|[Tt]háng|[Nn]ăm|[Qq]uý|lúc|sáng|chiều|Tết|tết)"
                     r"|[Hh]ằng|[Hh]àng|[Đđ]ịnh kỳ|kỳ họp|[Qq]uý\s|Tết|^\s*(?:\d|[Nn]ăm|[Tt]háng|[Qq]uý)"
-                    r"|[Tt]rong\s+(?:thời\s+hạn|vòng)")
+                    r"|[Tt]rong\s+(?:thời\s+hạn|vòng)|Thời hạn|Thời gian|Hạn hoàn thành|Tiến độ")
+_LABELLED = re.compile(r"(?:Thời hạn|Thời gian hoàn thành|Hạn hoàn thành|Thời gian thực hiện|Tiến độ)\s*:\s*"
+                       r"(?P<v>[^.;\n]{2,60})")
 _TARGET = re.compile(r"\b(?:đạt|phấn đấu|tỷ lệ|tỉ lệ|chỉ tiêu|mục tiêu)\b", re.IGNORECASE)
 _EVENT = re.compile(r"tại\s+kỳ\s+họp\s+[^.;,]{3,60}"
                     r"|trong\s+(?:thời\s+hạn\s+|vòng\s+)?\d{1,3}\s+ngày(?:\s+làm\s+việc)?(?:\s+kể\s+từ\s+[^.;]{3,80})?|trước\s+(?:Tết|tết)(?:\s+Nguyên\s+đán|\s+Dương\s+lịch)?"
@@ -141,6 +143,13 @@ def clear_cache() -> None:
 @lru_cache(maxsize=1024)
 def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Deadline:
     found: list[tuple[int, Deadline]] = []
+    for m in _LABELLED.finditer(text):
+        # "Thời hạn: Tháng 9/2025" — written like a table cell
+        cell = from_cell(m.group("v").strip(), doc_date=doc_date, fallback_year=fallback_year)
+        if cell.deadline or cell.due_at:
+            v = m.start("v") + len(m.group("v")) - len(m.group("v").lstrip())
+            cell.start, cell.end = v, v + len(cell.text)
+            found.append((m.start(), cell))
     for m in _WITH_TIME.finditer(text):
         d, mo, y = _date_groups(m)
         year = _year(y, int(mo), int(d), doc_date, fallback_year)

@@ -201,6 +201,8 @@ _MARKER = re.compile(
 )
 
 _TERMINAL = tuple(".;:!?")
+_ITEM_DETAIL = re.compile(r"(?:Thời hạn|Thời gian hoàn thành|Thời gian thực hiện|Hạn hoàn thành|Tiến độ|Sản phẩm"
+                          r"|Cơ quan phối hợp|Đơn vị phối hợp)\s*:")
 _OWN_LINE = re.compile(r"(?:Trân trọng|Nơi nhận|Kính gửi|Trên đây|Yêu cầu|Đề nghị|Giao)\b")
 _UPPER_OR_QUOTE = re.compile(rf"[{_UP}\"“'(\[]")
 _CONNECT_END = re.compile(
@@ -343,7 +345,9 @@ def units_of(lines: list[Line]) -> list[Unit]:
         prev = cur[-1].text
         kind, _m, _l = marker_of(text)
         join = False
-        if kind is None:
+        if kind is None and _ITEM_DETAIL.match(text) and not prev.endswith(":"):
+            join = True  # "Thời hạn: trước ngày …" / "Sản phẩm: …" under an item belongs to that item
+        elif kind is None:
             first = text[0]
             starts_lower = first.islower() or first.isdigit() or (first in "(,;" and not blank)
             ends_term = prev.endswith(_TERMINAL) or prev.endswith("./.")

@@ -50,8 +50,10 @@ _ADVERBIAL = re.compile(
 )
 _NON_VERB_START = re.compile(
     r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian|Kết quả"
-    r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số|Tài liệu|Nguồn|Ảnh|Bài|Tin|Việc|Đó là"
-    r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc)"
+    r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
+    r"|Bài|Tin|Việc|Đó là"
+    r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc|Sản phẩm|Kinh phí"
+    r"|Hạn hoàn thành|Thời hạn)"
     rf"(?![{_LOW}])"
 )
 _SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])")
