@@ -149,3 +149,14 @@ def test_draft_with_blank_number_and_date():
     assert (doc["number"], doc["symbol"], doc["place"], doc["date"]) == (None, "UBND-VP", "Hà Tĩnh", None)
     task = result["tasks"][0]
     assert task["lead"] == "Sở Nội vụ" and task["deadline"] is None and task["deadline_text"] == "trước ngày 10/5"
+
+
+def test_responsibility_headings_of_a_plan():
+    text = ("Số: 15/KH-UBND\nHuế, ngày 02 tháng 3 năm 2025\nKẾ HOẠCH\nChuyển đổi số năm 2025\n\n"
+            "III. TỔ CHỨC THỰC HIỆN\n1. Trách nhiệm của các sở, ban, ngành\n"
+            "- Chủ động xây dựng kế hoạch chuyển đổi số của đơn vị, hoàn thành trong tháng 4/2025.\n"
+            "- Bố trí cán bộ đầu mối về chuyển đổi số.\n2. Trách nhiệm của Sở Nội vụ:\n"
+            "Đưa nội dung chuyển đổi số vào tiêu chí thi đua, khen thưởng.\n")
+    tasks = extract(text)["tasks"]
+    assert [(t["lead"], t["deadline"], t["implicit_lead"]) for t in tasks] == [
+        ("các sở, ban, ngành", "2025-04", False), ("các sở, ban, ngành", None, False), ("Sở Nội vụ", None, False)]

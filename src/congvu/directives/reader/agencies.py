@@ -153,7 +153,7 @@ _HEAD_SRC = (
     rf"|(?:{_alt(_POSITION_HEADS)})(?![{_LOW}])"
     r"|(?:người đứng đầu|thủ trưởng|lãnh đạo|giám đốc|chủ tịch)(?=\s+(?:các|cơ quan|đơn vị|[A-ZĐ]))"
     rf"|(?:{_alt(_AGENCY_HEADS)})(?![{_LOW}]){_NAME_FOLLOW}"
-    rf"|(?:UBND|HĐND|Sở TT&TT|VP UBND)(?![{_LOW}])"
+    rf"|(?:UBND|HĐND|Sở TT&TT|VP UBND|Tổ công tác|Ban Chỉ đạo|Hội đồng|Ban Tổ chức)(?![{_LOW}])"
     rf"|(?:{_alt(ABBREVIATIONS)})(?![{_LOW}\w])"
     rf"|(?:{_alt(BUILTIN_NAMES)})(?![{_LOW}])"
     r")"
@@ -201,6 +201,7 @@ NARRATIVE_WORDS = (
     "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
+    "tự giải thể", "giải thể", "chấm dứt hoạt động", "có hiệu lực", "gồm các", "bao gồm các",
     "bị thiệt hại",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.

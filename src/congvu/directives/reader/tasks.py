@@ -273,7 +273,7 @@ class Reader:
     def heading(self, text: str, spans) -> tuple[str, list[str], int] | None:
         """(lead, coordinators, offset of the content after ':' or len) for a heading naming a lead."""
         p = 0
-        a = re.match(r"(?:Giao|Đề nghị|Yêu cầu|Đối với)\s+(?:cho\s+)?", text)
+        a = re.match(r"(?:Giao|Đề nghị|Yêu cầu|Đối với|(?:Trách nhiệm|Nhiệm vụ) của)\s+(?:cho\s+)?", text)
         if a:
             p = a.end()
         ph = ag.lead_phrase(text, p, spans)
