@@ -103,6 +103,7 @@ _AFTER_DATE = re.compile(
 _SENTENCE_DATE = re.compile(r"(?:^|[.!?]\s+)Ngày\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?\s*,")
 _DATELINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")
 _ARTICLE_SUBJECT = re.compile(r"\s*(?:,\s*)?(?:về\s+việc|về)\s+(?P<s>[^.;!?]+)")
+_NEXT_CLAUSE = re.compile(rf",\s+(?=[{_UP}])")
 _ARTICLE_SUBJECT_LATER = re.compile(r"\s(?:về\s+việc)\s+(?P<s>[^.;!?]+)")
 
 _PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|K/T|T/M|T/L)\s*\.?\s+(?=[" + _UP + "])")
@@ -445,6 +446,9 @@ def _read_article(lines: list[Line], doc: dict) -> int | None:
                 if offset + sm.start("s") < para_end < end:
                     end = para_end
                     break
+            clause = _NEXT_CLAUSE.search(ln.text, offset + sm.start("s"), end)
+            if clause:  # "… về việc X, UBND Thành phố yêu cầu …": a new clause is not the subject
+                end = clause.start()
             subject = ln.text[offset + sm.start("s"):end].strip()
             doc["subject"] = subject or None
         return max(index for off, index in starts if off <= m.start())

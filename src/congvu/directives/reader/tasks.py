@@ -28,6 +28,7 @@ from .normalise import Clean, Unit
 _UP = ag._UP
 _LOW = ag._LOW
 
+_SOURCE_TAG = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
 _REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
 _EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
                               r"|thực hiện|và|chủ động))+[\s./]*$")
@@ -224,6 +225,9 @@ class Reader:
         return found
 
     def _start_in_sentence(self, text: str, s: int, e: int, spans) -> Start | None:
+        tag = _SOURCE_TAG.match(text, s)  # "(HNM) - Theo Công văn …" in press articles
+        if tag:
+            s = tag.end()
         p = s
         c = _CONNECTIVE.match(text, p)
         if c:
@@ -305,7 +309,7 @@ class Reader:
     def intro_lead(self, text: str, spans) -> str | None:
         for m in _ANCHOR_INTRO.finditer(text):
             ph = ag.lead_phrase(text, m.end(), spans)
-            if ph and ph.directive:
+            if ph and (ph.directive or ph.stop_word == ":" and text[ph.end:].strip() == ":"):
                 lead = text[ph.start:ph.end]
                 if not ag.is_issuer(lead) or m.group().strip().lower() not in ("để",):
                     return lead
@@ -379,10 +383,13 @@ class Reader:
                     self._unit_tasks(u, text, rest, spans, ctx)
                 continue
             if stripped.endswith(":"):
-                lead = self.intro_lead(text[begin:], ag.known_spans(text[begin:], self.known))
                 own = self.starts(text, begin, spans)
-                if own and own[0].action == begin and not lead:
-                    lead = own[0].lead
+                if own and own[0].action == begin:
+                    # "1. Các cơ quan … tập trung thực hiện các nhiệm vụ sau:" — the item's own heading
+                    coords = self.coordinators(text, begin, len(text), spans)
+                    self._push(stack, Ctx(level, own[0].lead, coords, False, plain=u.kind is None))
+                    continue
+                lead = self.intro_lead(text[begin:], ag.known_spans(text[begin:], self.known))
                 self._push(stack, Ctx(level, lead, [], lead is not None, plain=u.kind is None))
                 continue
             ctx = next((c for c in reversed(stack) if c.lead), None)
