@@ -193,7 +193,8 @@ DIRECTIVE_WORDS = (
 # Matched so that a shorter stop word inside them is not taken ("có liên quan", "chương trình"); never stops.
 SKIP_WORDS = (
     "có liên quan", "có thẩm quyền", "có chức năng", "trực thuộc", "chương trình", "quá trình", "lộ trình",
-    "công trình", "tờ trình", "dự án", "dự toán", "Giao thông", "giao thông", "thông báo chí",
+    "công trình", "tờ trình", "dự án", "dự toán", "Giao thông", "giao thông", "thông báo chí", "đầu tư xây dựng",
+    "quản lý dự án",
 )
 NARRATIVE_WORDS = (
     "đã", "đang", "vừa", "được", "là", "kết luận", "thông báo", "ghi nhận", "biểu dương", "họp", "dự họp",
@@ -201,7 +202,8 @@ NARRATIVE_WORDS = (
     "đánh giá cao", "cho biết", "nhận thấy", "hoan nghênh", "trong thời gian qua", "đồng ý",
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
-    "tự giải thể", "giải thể", "chấm dứt hoạt động", "có hiệu lực", "gồm các", "bao gồm các",
+    "tự giải thể", "giải thể", "chấm dứt hoạt động", "có hiệu lực", "gồm các", "bao gồm các", "truyền đạt",
+    "xin báo cáo", "trân trọng",
     "bị thiệt hại",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.
@@ -210,7 +212,7 @@ ISSUER_VERBS = frozenset((
     "quyết định", "họp", "có ý kiến", "đồng ý", "thống nhất", "cho phép", "chấp thuận", "vừa", "đã", "đang",
 ))
 _ISSUER = re.compile(
-    r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:[Tt]ỉnh|[Tt]hành phố|TP\.?)(?:\s+[A-ZĐ]\S*(?:\s+[A-ZĐ]\S*)*)?$"
+    r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:[Tt]ỉnh|[Tt]hành phố|TP\.?)$"
     r"|^(?:Phó\s+)?Chủ tịch(?:\s+Thường trực)?\s+(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+"
     r"(?:[Tt]ỉnh|[Tt]hành phố)\b.*$"
     r"|^(?:Thủ tướng|Chính phủ|Ban Thường vụ Tỉnh ủy|Ban Thường vụ Thành ủy|Tỉnh ủy|Thành ủy)$"

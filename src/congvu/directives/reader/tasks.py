@@ -57,7 +57,7 @@ _NON_VERB_START = re.compile(
     r"|Hạn hoàn thành|Thời hạn)"
     rf"(?![{_LOW}])"
 )
-_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])")
+_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)")
 _CLAUSE_BOUNDARY = re.compile(rf"(?<=;)\s+(?=[{_LOW}])")
 _DOT_ABBR = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|PGS|GS|KT|TM|TL|Q|ông|bà|St|v\.v)\.$")
 _BOILER = re.compile(
