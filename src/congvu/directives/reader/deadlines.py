@@ -26,7 +26,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass
 from functools import lru_cache
 
 _DATE = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/])"
@@ -133,7 +134,7 @@ def find(text: str, *, doc_date: dt.date | None = None, fallback_year: int | Non
     """The deadline of a task's text (the first one written), or an empty :class:`Deadline`."""
     if not _QUICK.search(text):
         return Deadline(None, None, None)
-    return replace(_find(text, doc_date, fallback_year))
+    return copy(_find(text, doc_date, fallback_year))
 
 
 def clear_cache() -> None:

@@ -439,12 +439,19 @@ class Reader:
         cuts = [a]
         for m in _SENT_BOUNDARY.finditer(text, a, b):
             cuts.append(m.end())
-        for m in _CLAUSE_BOUNDARY.finditer(text, a, b):
+        clauses = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, a, b)]
+        if clauses:
             # "…trong năm 2025; định kỳ hằng tháng báo cáo …": a clause with its own time after a dated part
-            nxt = next((c for c in sorted(cuts) if c > m.end()), b)
-            head, tail = text[a:m.start()], text[m.end():nxt]
-            if self._dated(head) and self._dated(tail, recurring=True):
-                cuts.append(m.end())
+            sentence_cuts = sorted(cuts)
+            bounds = [a] + clauses + [b]
+            head_dated = False
+            for k, c in enumerate(clauses):
+                head_dated = head_dated or self._dated(text[bounds[k]:c])
+                if not head_dated:
+                    continue
+                nxt = next((x for x in sentence_cuts if x > c), b)
+                if self._dated(text[c:min(nxt, bounds[k + 2])], recurring=True):
+                    cuts.append(c)
         cuts = sorted(set(cuts))
         if cuts[-1] != b:
             cuts.append(b)
