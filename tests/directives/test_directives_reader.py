@@ -160,3 +160,15 @@ def test_responsibility_headings_of_a_plan():
     tasks = extract(text)["tasks"]
     assert [(t["lead"], t["deadline"], t["implicit_lead"]) for t in tasks] == [
         ("các sở, ban, ngành", "2025-04", False), ("các sở, ban, ngành", None, False), ("Sở Nội vụ", None, False)]
+
+
+@pytest.mark.parametrize(("text", "lead", "starts"), [
+    ("Chủ tịch UBND tỉnh chỉ đạo Sở Y tế khẩn trương kiểm tra các bệnh viện.", "Sở Y tế", "chỉ đạo Sở Y tế"),
+    ("UBND tỉnh giao nhiệm vụ cho Sở Tài chính tham mưu bố trí kinh phí.", "Sở Tài chính", "giao nhiệm vụ cho"),
+    ("Phân công Sở Nội vụ chủ trì tổ chức hội nghị.", "Sở Nội vụ", "Phân công Sở Nội vụ"),
+    ("Giao đồng chí Giám đốc Sở Y tế trực tiếp chỉ đạo công tác điều trị.", "đồng chí Giám đốc Sở Y tế", "Giao"),
+    ("UBND tỉnh Quảng Ninh yêu cầu các sở, ngành rà soát các dự án.", "các sở, ngành", "yêu cầu các sở"),
+])
+def test_the_issuer_assigns_and_the_addressee_leads(text, lead, starts):
+    task = extract(text)["tasks"][0]
+    assert task["lead"] == lead and task["action"].startswith(starts)

@@ -151,7 +151,7 @@ _NAME_FOLLOW = rf"(?=\s+(?:[{_UP}0-9]|{_LOCALITY}\b|các\b|nhân dân\b|cấp\b|
 _HEAD_SRC = (
     rf"(?:(?:[Cc]ác|[Mm]ọi|[Tt]oàn thể)\s+(?:{_alt(_COLLECTIVES)})(?![{_LOW}])"
     rf"|(?:{_alt(_POSITION_HEADS)})(?![{_LOW}])"
-    r"|(?:người đứng đầu|thủ trưởng|lãnh đạo|giám đốc|chủ tịch)(?=\s+(?:các|cơ quan|đơn vị|[A-ZĐ]))"
+    r"|(?:người đứng đầu|thủ trưởng|lãnh đạo|giám đốc|chủ tịch|đồng chí)(?=\s+(?:các|cơ quan|đơn vị|[A-ZĐ]))"
     rf"|(?:{_alt(_AGENCY_HEADS)})(?![{_LOW}]){_NAME_FOLLOW}"
     rf"|(?:UBND|HĐND|Sở TT&TT|VP UBND|Tổ công tác|Ban Chỉ đạo|Hội đồng|Ban Tổ chức)(?![{_LOW}])"
     rf"|(?:{_alt(ABBREVIATIONS)})(?![{_LOW}\w])"

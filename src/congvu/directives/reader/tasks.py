@@ -42,7 +42,8 @@ _CONNECTIVE = re.compile(
     r"|Để làm tốt công tác này|Đối với nội dung này)\s*,\s*"
 )
 _TOPIC = re.compile(r"(?:Về|VỀ|Về việc)\s[^:]{1,320}?:\s+(?=\S)")
-_ANCHOR = re.compile(r"(?P<v>Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?P<colon>\s*:)?\s+(?:cho\s+)?")
+_ANCHOR = re.compile(r"(?P<v>Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị|Phân công|phân công|chỉ đạo)(?P<colon>\s*:)?\s+"
+                     r"(?:(?:nhiệm vụ|trách nhiệm)\s+)?(?:cho\s+)?")
 _ANCHOR_INTRO = re.compile(
     r"(?<![\w])(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị|để|Để|đối với|Đối với|đến|tới)\s+(?:cho\s+)?")
 _ADVERBIAL = re.compile(
@@ -255,7 +256,8 @@ class Reader:
         if ph is None:
             return None
         lead = text[ph.start:ph.end]
-        if ph.stop_word in ("yêu cầu", "đề nghị", "giao"):
+        if ph.stop_word in ("yêu cầu", "đề nghị", "giao", "phân công") or (
+                ph.stop_word == "chỉ đạo" and ag.is_issuer(lead)):
             # "UBND tỉnh yêu cầu X …", "Ban Thường vụ giao X …": X is the lead
             a = _ANCHOR.match(text, ph.stop_pos)
             if a:
