@@ -220,3 +220,9 @@ def test_api_refuses_huge_json_text(client, org):
                     **_bearer(org.snv_clerk.user))
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "too_large"
+
+
+@pytest.mark.django_db
+def test_openapi_lists_the_extract_endpoint(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/directives/extract" in paths
