@@ -172,3 +172,28 @@ def test_responsibility_headings_of_a_plan():
 def test_the_issuer_assigns_and_the_addressee_leads(text, lead, starts):
     task = extract(text)["tasks"][0]
     assert task["lead"] == lead and task["action"].startswith(starts)
+
+
+_PATHOLOGICAL = {
+    "many tasks in one paragraph": "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính; ",
+    "many deadlines in one task": "Giao Sở Y tế báo cáo trước ngày 1/2/2025, trước ngày 2/3/2025, ",
+    "many reporting verbs": "Giao Sở Y tế báo cáo, trình, đề xuất, ",
+    "many partners": "Giao Sở Y tế phối hợp với cùng phối hợp ",
+    "table rows": "1 | Rà soát | Sở Y tế | 2025\n",
+}
+
+
+@pytest.mark.parametrize("piece", list(_PATHOLOGICAL.values()), ids=list(_PATHOLOGICAL))
+def test_reading_time_grows_linearly(piece):
+    """Four times the text takes about four times as long (a quadratic path would take sixteen)."""
+    def best_of_two(n: int) -> float:
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            extract("TT | Nội dung | Cơ quan chủ trì | Thời gian\n" + piece * n)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    n = 60_000 // len(piece)
+    small, large = best_of_two(n), best_of_two(4 * n)
+    assert large < 9 * small + 0.2, (small, large)

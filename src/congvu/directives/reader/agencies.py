@@ -17,6 +17,7 @@ The functions here find where an agency phrase *starts* (a head) and where it *e
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -261,16 +262,43 @@ def known_regex(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(rf"{_W}(?:{_alt(words)}){_WE}")
 
 
+class Spans(tuple):
+    """Sorted, non-overlapping (start, end) spans with their starts for bisection."""
+
+    starts: list[int]
+
+    def __new__(cls, items=()):
+        obj = super().__new__(cls, items)
+        obj.starts = [s for s, _e in obj]
+        return obj
+
+    def between(self, i: int, end: int):
+        """Spans starting in [i, end)."""
+        k = bisect_left(self.starts, i)
+        while k < len(self) and self[k][0] < end:
+            yield self[k]
+            k += 1
+
+
+_NO_SPANS = Spans()
+
+
 @lru_cache(maxsize=512)
-def known_spans(text: str, known: re.Pattern | None) -> tuple[tuple[int, int], ...]:
+def known_spans(text: str, known: re.Pattern | None) -> Spans:
     """Spans of known agency names in ``text`` (cached: the same unit is looked at several times)."""
     if known is None:
-        return ()
-    return tuple(m.span() for m in known.finditer(text))
+        return _NO_SPANS
+    return Spans(m.span() for m in known.finditer(text))
+
+
+def _as_spans(spans) -> Spans:
+    return spans if isinstance(spans, Spans) else Spans(spans)
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in spans)
+    spans = _as_spans(spans)
+    k = bisect_right(spans.starts, pos - 1) - 1
+    return k >= 0 and spans[k][0] < pos < spans[k][1]
 
 
 def head_at(text: str, i: int, *, loose: bool = False) -> int:
@@ -295,17 +323,20 @@ class Phrase:
         return self.stop_word in _NARRATIVE_SET and not self.restrictive
 
 
-def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: bool = False) -> Phrase | None:
-    """The agency phrase used as a subject at ``i``: from its head to the first predicate word."""
+def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: bool = False,
+                limit: int | None = None) -> Phrase | None:
+    """The agency phrase used as a subject at ``i``: from its head to the first predicate word (before ``limit``)."""
+    limit = len(text) if limit is None else limit
     h = head_at(text, i, loose=loose)
-    if h < 0:
+    if h < 0 or h > limit:
         return None
     pos = h
+    bound = min(limit, i + 400)  # no lead is longer: keeps every search short
     while True:
-        m = _LEAD_STOP.search(text, pos)
+        m = _LEAD_STOP.search(text, pos, bound)
         if m is None:
-            end = len(text)
-            stop, stop_pos = None, len(text)
+            end = bound
+            stop, stop_pos = None, bound
             break
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
@@ -355,19 +386,20 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
     return phrase
 
 
-def list_phrase(text: str, i: int, spans: Sequence[tuple[int, int]]) -> Phrase | None:
-    """An agency list at ``i`` (partners after "phối hợp với", addressee after "báo cáo")."""
+def list_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, limit: int | None = None) -> Phrase | None:
+    """An agency list at ``i`` (partners after "phối hợp với", addressee after "báo cáo"), before ``limit``."""
+    limit = len(text) if limit is None else limit
     h = head_at(text, i, loose=True)
-    if h < 0:
+    if h < 0 or h > limit:
         return None
     pos = h
-    for s, e in spans:
-        if s == i:
-            pos = max(pos, e)
+    for _s, e in _as_spans(spans).between(i, i + 1):
+        pos = max(pos, e)
+    bound = min(limit, i + 600)  # no list of partners is longer
     while True:
-        m = _LIST_STOP.search(text, pos)
+        m = _LIST_STOP.search(text, pos, bound)
         if m is None:
-            end = len(text)
+            end = bound
             break
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
@@ -407,8 +439,8 @@ def _known_cut(text: str, i: int, end: int, spans: Sequence[tuple[int, int]]) ->
         nxt = _LEAD_STOP.match(text, lm.end())
         if nxt is None or not nxt.group("w"):
             return lm.end() - 1
-    for s, e in spans:
-        if i <= s and e < end and not _AFTER_NAME.match(text, e, end):
+    for _s, e in _as_spans(spans).between(i, end):
+        if e < end and not _AFTER_NAME.match(text, e, end):
             nxt = text[e:e + 2].strip()
             if nxt and nxt[0].islower():
                 return e

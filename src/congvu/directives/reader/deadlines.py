@@ -143,6 +143,7 @@ def clear_cache() -> None:
 
 @lru_cache(maxsize=1024)
 def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Deadline:
+    # the earliest deadline written wins: for each form only its first valid match can, so each loop stops there
     found: list[tuple[int, Deadline]] = []
     for m in _LABELLED.finditer(text):
         # "Thời hạn: Tháng 9/2025" — written like a table cell
@@ -151,6 +152,7 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
             v = m.start("v") + len(m.group("v")) - len(m.group("v").lstrip())
             cell.start, cell.end = v, v + len(cell.text)
             found.append((m.start(), cell))
+            break
     for m in _WITH_TIME.finditer(text):
         d, mo, y = _date_groups(m)
         year = _year(y, int(mo), int(d), doc_date, fallback_year)
@@ -159,13 +161,14 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
             continue
         if year is None:  # no year anywhere: the words stay, the date is never guessed
             found.append((m.start(), Deadline(None, m.group(), None, start=m.start(), end=m.end())))
-            continue
+            break
         try:
             when = dt.datetime(year, int(mo), int(d), min(hh, 23), mm)
         except ValueError:
             continue
         found.append((m.start(), Deadline(f"{when:%Y-%m-%dT%H:%M}", m.group(), _iso(when), start=m.start(),
                                           end=m.end())))
+        break
     for m in _ON_DATE.finditer(text):
         if any(s <= m.start() < x.end for s, x in found):
             continue
@@ -173,7 +176,7 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
         year = _year(y, int(mo), int(d), doc_date, fallback_year)
         if year is None:
             found.append((m.start(), Deadline(None, m.group(), None, start=m.start(), end=m.end())))
-            continue
+            break
         try:
             day = dt.date(year, int(mo), int(d))
         except ValueError:
@@ -181,6 +184,7 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
         kw = m.group("kw").lower()
         due = _iso(dt.datetime(day.year, day.month, day.day)) if "trước" in kw else _end_of_day(day)
         found.append((m.start(), Deadline(day.isoformat(), m.group(), due, start=m.start(), end=m.end())))
+        break
     for m in _MONTH.finditer(text):
         if any(s <= m.start() < x.end for s, x in found):
             continue
@@ -193,13 +197,16 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
             continue
         due = _iso(dt.datetime(year, month, 1)) if kw.startswith("trước") else _end_of_month(year, month)
         found.append((m.start(), Deadline(f"{year:04d}-{month:02d}", m.group(), due, start=m.start(), end=m.end())))
+        break
     for m in _YEAR.finditer(text):
-        clause = text[max(text.rfind(";", 0, m.start()), text.rfind(".", 0, m.start()), 0):m.start()]
+        back = max(0, m.start() - 200)
+        clause = text[max(text.rfind(";", back, m.start()), text.rfind(".", back, m.start()), back):m.start()]
         if _TARGET.search(clause):
             continue  # "đạt trên 50% trong năm 2025" names a target, not a deadline
         year = int(m.group("y"))
         found.append((m.start(), Deadline(f"{year:04d}", m.group(), _iso(dt.datetime(year, 12, 31, 23, 59, 59)),
                                           start=m.start(), end=m.end())))
+        break
     for m in _QUARTER.finditer(text):
         q = m.group("q").upper()
         quarter = _ROMAN.get(q) or int(q)
@@ -208,6 +215,7 @@ def _find(text: str, doc_date: dt.date | None, fallback_year: int | None) -> Dea
             continue
         found.append((m.start(), Deadline(None, m.group(), _end_of_month(year, quarter * 3), start=m.start(),
                                           end=m.end())))
+        break
     begins = None
     sm = _START.search(text)
     if sm:

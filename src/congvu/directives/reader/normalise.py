@@ -242,14 +242,15 @@ class Unit:
     segments: list[tuple[int, int]] = field(default_factory=list)  # (unit offset, clean offset)
     first_line: int = 0
     last_line: int = 0
+    _starts: list[int] | None = None
 
     def clean_offset(self, i: int) -> int:
-        k = 0
-        for j, (u, _c) in enumerate(self.segments):
-            if u <= i:
-                k = j
-            else:
-                break
+        if len(self.segments) == 1:
+            u, c = self.segments[0]
+            return c + (i - u)
+        if self._starts is None or len(self._starts) != len(self.segments):
+            self._starts = [u for u, _c in self.segments]
+        k = max(bisect_right(self._starts, i) - 1, 0)
         u, c = self.segments[k]
         return c + (i - u)
 

@@ -19,6 +19,7 @@ there ("…trong tháng 11/2020; Chủ trì … hoàn thành trong tháng 12/202
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from . import agencies as ag
@@ -28,6 +29,7 @@ from .normalise import Clean, Unit
 _UP = ag._UP
 _LOW = ag._LOW
 
+_COMMA = re.compile(r",\s+")
 _SOURCE_TAG = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
 _REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
 _EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
@@ -163,12 +165,15 @@ class Reader:
 
     def coordinators(self, text: str, a: int, b: int, spans) -> list[str]:
         out: list[str] = []
-        for m in _COORD.finditer(text, a, b):
-            clause_start = max(text.rfind(",", a, m.start()), text.rfind(";", a, m.start()),
-                               text.rfind(".", a, m.start()), a)
+        for n, m in enumerate(_COORD.finditer(text, a, b)):
+            if n >= 40:
+                break  # bounded work on pathological input
+            back = max(a, m.start() - 200)
+            clause_start = max(text.rfind(",", back, m.start()), text.rfind(";", back, m.start()),
+                               text.rfind(".", back, m.start()), back)
             if _DIRECTED.search(text, clause_start, m.start()):
                 continue
-            ph = ag.list_phrase(text[:b], m.end(), spans)
+            ph = ag.list_phrase(text, m.end(), spans, limit=b)
             if ph is None:
                 continue
             for item in ag.split_agencies(text[ph.start:ph.end]):
@@ -177,11 +182,14 @@ class Reader:
         return out
 
     def report_to(self, text: str, spans) -> str | None:
-        for m in _REPORT.finditer(text):
+        for n, m in enumerate(_REPORT.finditer(text)):
+            if n >= 40:
+                break  # bounded work on pathological input
             v = m.group("v")
             if v.lower() == "trình" and _NOT_TRINH.search(text[max(0, m.start() - 10):m.start()]):
                 continue
-            sentence = text[max(text.rfind(".", 0, m.start()), 0):m.start()]
+            back = max(0, m.start() - 300)
+            sentence = text[max(text.rfind(".", back, m.start()), back):m.start()]
             if "nếu có" in sentence:
                 continue
             d = _REPORT_DIRECT.match(text, m.end())
@@ -212,7 +220,7 @@ class Reader:
         while k + 1 < len(bounds):
             s, e = bounds[k], bounds[k + 1]
             st = self._start_in_sentence(text, s, e, spans)
-            if st is None and text[:e].rstrip().endswith(";"):
+            if st is None and text[s:e].rstrip().endswith(";"):
                 # "Thủ trưởng các cơ quan …; Chủ tịch UBND các huyện … phối hợp …": one lead across ";"
                 ph = ag.lead_phrase(text, s, spans)
                 if ph and ph.end > e and ph.directive and not ag.is_issuer(text[ph.start:ph.end]):
@@ -237,9 +245,9 @@ class Reader:
         if st:
             return st
         if _ADVERBIAL.match(text, s) or c:
-            for m in re.finditer(r",\s+", text[:e]):
-                if m.start() < p:
-                    continue
+            for n, m in enumerate(_COMMA.finditer(text, p, e)):
+                if n >= 12:
+                    break  # the subject follows one of the first clauses, never the hundredth
                 st = self._start_at(text, m.end(), e, spans, mid=True)
                 if st:
                     return st
@@ -248,11 +256,11 @@ class Reader:
     def _start_at(self, text: str, p: int, e: int, spans, *, mid: bool = False) -> Start | None:
         a = _ANCHOR.match(text, p)
         if a:
-            ph = ag.lead_phrase(text[:e], a.end(), spans)
+            ph = ag.lead_phrase(text, a.end(), spans, limit=e)
             if ph and (ph.directive or ph.stop_word in (":", None)) and not ph.narrative:
                 return Start(ph.start if a.group("colon") else p, text[ph.start:ph.end], ph.start, ph.end)
             return None
-        ph = ag.lead_phrase(text[:e], p, spans)
+        ph = ag.lead_phrase(text, p, spans, limit=e)
         if ph is None:
             return None
         lead = text[ph.start:ph.end]
@@ -261,7 +269,7 @@ class Reader:
             # "UBND tỉnh yêu cầu X …", "Ban Thường vụ giao X …": X is the lead
             a = _ANCHOR.match(text, ph.stop_pos)
             if a:
-                ph2 = ag.lead_phrase(text[:e], a.end(), spans)
+                ph2 = ag.lead_phrase(text, a.end(), spans, limit=e)
                 if ph2 and ph2.directive:
                     # "giao: X làm …; Y làm …" — a list of subject sentences: the action starts at the lead
                     action = ph2.start if a.group("colon") else ph.stop_pos
@@ -451,7 +459,8 @@ class Reader:
                 head_dated = head_dated or self._dated(text[bounds[k]:c])
                 if not head_dated:
                     continue
-                nxt = next((x for x in sentence_cuts if x > c), b)
+                j = bisect_right(sentence_cuts, c)
+                nxt = sentence_cuts[j] if j < len(sentence_cuts) else b
                 if self._dated(text[c:min(nxt, bounds[k + 2])], recurring=True):
                     cuts.append(c)
         cuts = sorted(set(cuts))
