@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-fast lint install messages browser-check eval-extract bench clean
+.PHONY: demo test lint install messages eval-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: $(STAMP)
 messages: $(STAMP)
 	cd src/congvu && $(abspath $(BIN))/django-admin makemessages -l en --no-location --no-obsolete
 	cd src/congvu && $(abspath $(BIN))/django-admin compilemessages
+
+## make eval-extract — score the document reader on the dev set and on our own labelled corpus
+DEV_CORPUS ?= $(firstword $(wildcard ../shared/corpus/dev ../../shared/corpus/dev /work/shared/corpus/dev))
+eval-extract: $(STAMP)
+	$(BIN)/congvu extract --no-db --evaluate $(DEV_CORPUS) tests/directives/corpus
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

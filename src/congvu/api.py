@@ -35,6 +35,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/workforce/", "congvu.workforce.api"),
     ("/signing/", "congvu.signing.api"),
     ("/documents/", "congvu.documents.api"),
+    ("/directives/", "congvu.directives.api"),
 ]
 
 

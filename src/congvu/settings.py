@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "congvu.signing",
     "congvu.documents",
     "congvu.web",
+    "congvu.directives",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,48 @@
+"""Helpers for the directives tests: the corpora and DOCX files."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+
+HERE = Path(__file__).parent
+OWN_CORPUS = HERE / "corpus"
+
+
+def _find_dev() -> Path:
+    for candidate in (HERE.parents[1] / ".." / "shared" / "corpus" / "dev",
+                      HERE.parents[2] / "shared" / "corpus" / "dev",
+                      Path("/work/shared/corpus/dev")):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return HERE / "missing-dev-corpus"
+
+
+DEV_CORPUS = _find_dev()
+
+
+def labelled(folder: Path) -> list[tuple[str, str, dict]]:
+    """(id, text, label) of every labelled document in ``folder``."""
+    out = []
+    for txt in sorted(folder.glob("*.txt")):
+        label = txt.with_suffix(".json")
+        if label.exists():
+            out.append((txt.stem, txt.read_text(encoding="utf-8"), json.loads(label.read_text(encoding="utf-8"))))
+    return out
+
+
+def make_docx(paragraphs, table=None) -> bytes:
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
