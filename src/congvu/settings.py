@@ -72,8 +72,8 @@ INSTALLED_APPS = [
     "congvu.workforce",
     "congvu.signing",
     "congvu.documents",
-    "congvu.web",
     "congvu.directives",
+    "congvu.web",
 ]
 
 MIDDLEWARE = [
