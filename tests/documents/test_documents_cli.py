@@ -106,8 +106,10 @@ def test_reader_with_and_without_poppler(tmp_path, monkeypatch, use_pdftotext):
         pytest.skip("pdftotext (poppler-utils) is not installed")
     good = tmp_path / "a.pdf"
     good.write_bytes(make_pdf(INCOMING_TEXT))
-    data, text, error = importer.read(str(good))
+    data, text, error, meta = importer.read(str(good))
     assert error is None and "Số: 15/BNV-CCHC" in text and "cải cách hành chính" in text
+    # The metadata is read in the worker too, so the main process only writes to the database.
+    assert meta["number"] == 15 and meta["symbol"] == "BNV-CCHC"
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(good.read_bytes())))
     writer.encrypt(user_password="x", owner_password="y")
     enc = tmp_path / "enc.pdf"

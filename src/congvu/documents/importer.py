@@ -44,19 +44,23 @@ def _subject(meta: dict, text: str, name: str) -> str:
     return Path(name).stem[:500]
 
 
-def read(path: str) -> tuple[bytes | None, str | None, str | None]:
-    """(bytes, text, error) of a file — pure, run in worker processes by the CLI."""
+def read(path: str) -> tuple[bytes | None, str | None, str | None, dict | None]:
+    """(bytes, text, error, prefilled metadata) of a file.
+
+    Pure (no database): the CLI runs it in worker processes, so text extraction and the document
+    reader use every core while the main process only writes to the database."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return None, None, f"không đọc được tệp: {exc.strerror or exc}"
+        return None, None, f"không đọc được tệp: {exc.strerror or exc}", None
     if data[:5] == b"%PDF-" and (fast := _pdftotext(data)) is not None:
-        return data, fast, None
+        return data, fast, None, prefill(fast)
     try:
-        return data, text_of(data), None
+        text = text_of(data)
     except FileTextError as exc:
-        return data, None, exc.message
+        return data, None, exc.message, None
+    return data, text, None, prefill(text)
 
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -78,13 +82,14 @@ def _pdftotext(data: bytes) -> str | None:
 
 
 def import_file(*, data: bytes, name: str, agency: Agency, direction: str = Direction.INCOMING,
-                text: str | None = None) -> Document:
+                text: str | None = None, meta: dict | None = None) -> Document:
     if text is None:
         try:
             text = text_of(data)
         except FileTextError as exc:
             raise ImportError_(exc.message) from None
-    meta = prefill(text)
+    if meta is None:
+        meta = prefill(text)
     common = {"doc_type": meta.get("type") or "cong_van", "number": meta.get("number"),
               "symbol": meta.get("symbol") or "", "issued_on": meta.get("date"),
               "subject": _subject(meta, text, name), "signer_name": (meta.get("signer") or "")[:50],

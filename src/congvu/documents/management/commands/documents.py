@@ -50,11 +50,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _read_all(self, paths: list[str], jobs: int):
-        """(path, bytes, text, error) in order; text extraction in worker processes, a window at a time."""
+        """(path, bytes, text, error, meta) in order; text extraction and prefill in worker processes."""
         existing = [p if Path(p).is_file() else None for p in paths]
         if jobs <= 1 or len(paths) < 8:
             for raw, ok in zip(paths, existing, strict=True):
-                yield (raw, *importer.read(raw)) if ok else (raw, None, None, f"không có tệp: {raw}")
+                yield (raw, *importer.read(raw)) if ok else (raw, None, None, f"không có tệp: {raw}", None)
             return
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 futures = [pool.submit(importer.read, p) if existing[start + j] else None
                            for j, p in enumerate(chunk)]
                 for raw, fut in zip(chunk, futures, strict=True):
-                    yield (raw, *fut.result()) if fut else (raw, None, None, f"không có tệp: {raw}")
+                    yield (raw, *fut.result()) if fut else (raw, None, None, f"không có tệp: {raw}", None)
 
     def _import(self, options):
         agency = agency_by_code(options["agency"])
@@ -73,12 +73,12 @@ class Command(BaseCommand):
             raise CommandError("--jobs phải từ 1 đến 64")
         started = time.monotonic()
         failed = 0
-        for i, (raw, data, text, error) in enumerate(self._read_all(paths, options["jobs"]), start=1):
+        for i, (raw, data, text, error, meta) in enumerate(self._read_all(paths, options["jobs"]), start=1):
             try:
                 if error:
                     raise importer.ImportError_(error)
                 doc = importer.import_file(data=data, name=Path(raw).name, agency=agency,
-                                           direction=options["direction"], text=text)
+                                           direction=options["direction"], text=text, meta=meta)
             except (importer.ImportError_, DomainError, FileTextError, OSError) as exc:
                 failed += 1
                 self.stdout.write(json.dumps({"file": raw, "error": str(exc)}, ensure_ascii=False))
