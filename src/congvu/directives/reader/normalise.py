@@ -125,14 +125,18 @@ def lines_of(clean: Clean) -> list[Line]:
     return result
 
 
+# cell borders, and the "<br>" line breaks inside the cells of markdown tables copied from portals
+_CELL_CUT = re.compile(r"^\| ?| \| |(?<=\S) ?\|$| ?<br\s*/?> ?")
+
+
 def cells_of(line: Line) -> list[Line]:
     """A line split into its columns: DOCX table cells (" | ") and layout columns (wide gaps)."""
     text = line.text
-    if not line.gaps and "|" not in text:
+    if not line.gaps and "|" not in text and "<br" not in text:
         return [line]
     cuts: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r" \| |(?<=\S) ?\|$", text):
+    for m in _CELL_CUT.finditer(text):
         cuts.append((m.start(), m.end()))
     for g in line.gaps:
         left, right = text[:g].rstrip(), text[g + 1:].lstrip()
