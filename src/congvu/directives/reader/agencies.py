@@ -248,7 +248,7 @@ _QUALIFIER = re.compile(
 _DIRECTIVE_SET = frozenset(DIRECTIVE_WORDS)
 _SKIP_SET = frozenset(SKIP_WORDS)
 _RESTRICTIVE = frozenset(("chịu ảnh hưởng", "bị ảnh hưởng", "bị thiệt hại"))
-_STANDING_BODY = re.compile(r"là\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối|chủ trì|chuyên môn)")
+_STANDING_BODY = re.compile(r"là\s+(?:(?:cơ quan|đơn vị)\s+)?(?:thường trực|đầu mối|chủ trì|chuyên môn)")
 _NARRATIVE_SET = frozenset(NARRATIVE_WORDS)
 
 

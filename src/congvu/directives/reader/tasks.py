@@ -338,8 +338,16 @@ class Reader:
         orphans: list[tuple[Unit, int]] = []
         closing: str | None = None
         table: dict | None = None
-        for u in units:
+        taken: set[int] = set()
+        for i, u in enumerate(units):
+            if i in taken:
+                continue
             text = u.text
+            details = self._item_details(units, i)
+            if details:
+                taken.update(details[0])
+                self._structured_item(u, details[1])
+                continue
             if u.kind == "table":
                 table = self._table_row(u, table)
                 continue
@@ -495,6 +503,52 @@ class Reader:
         d = dl.find(text, doc_date=self.doc_date, fallback_year=self.fallback_year)
         return bool(d.deadline or (recurring and d.recurring))
 
+    # -- structured items ---------------------------------------------------------------------
+
+    @staticmethod
+    def _item_details(units: list[Unit], i: int) -> tuple[list[int], dict[str, str]] | None:
+        """"1. <content>" followed by "- Cơ quan chủ trì: X", "- Cơ quan phối hợp: Y", "- Thời hạn: Z" lines."""
+        found: dict[str, str] = {}
+        used: list[int] = []
+        for j in range(i + 1, min(len(units), i + 7)):
+            m = _DETAIL.match(units[j].text)
+            if not m:
+                break
+            key = "lead" if m.group("lead") else "coord" if m.group("coord") else "time" if m.group("time") else ""
+            if key in found:
+                break
+            if key:
+                found[key] = units[j].text[m.end():].strip().rstrip(".;").strip()
+            used.append(j)
+        if not found.get("lead") or _DETAIL.match(units[i].text) or units[i].text.rstrip().endswith(":"):
+            return None
+        return used, found
+
+    def _structured_item(self, u: Unit, details: dict[str, str]) -> None:
+        text = u.text
+        a = len(text) - len(text.lstrip())
+        b = len(text.rstrip())
+        coords = [x.rstrip(".") for x in ag.split_agencies(details.get("coord", ""))
+                  if x not in ("-", "–", "")] if details.get("coord") else []
+        deadline = dl.from_cell(details.get("time", ""), doc_date=self.doc_date, fallback_year=self.fallback_year)
+        start, end = self.clean.source_span(u.clean_offset(a), u.clean_offset(b - 1) + 1)
+        action = text[a:b]
+        self.tasks.append({
+            "lead": details["lead"],
+            "coordinators": coords,
+            "action": action,
+            "deadline": deadline.deadline,
+            "deadline_text": deadline.text,
+            "report_to": self.report_to(action, ag.known_spans(action, self.known)),
+            "implicit_lead": False,
+            "lead_aliases": [],
+            "due_at": deadline.due_at,
+            "begins": deadline.begins,
+            "recurring": deadline.recurring,
+            "start": start,
+            "end": end,
+        })
+
     # -- tables ---------------------------------------------------------------------------------
 
     def _table_row(self, u: Unit, table: dict | None) -> dict | None:
@@ -554,6 +608,13 @@ class Reader:
             "end": end,
         })
         return table
+
+
+_DETAIL = re.compile(
+    r"\s*(?:(?P<lead>(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thực hiện chính))"
+    r"|(?P<coord>(?:Cơ quan|Đơn vị)\s+phối hợp)"
+    r"|(?P<time>Thời hạn(?:\s+hoàn thành)?|Thời gian(?:\s+(?:hoàn thành|thực hiện))?|Hạn hoàn thành|Tiến độ)"
+    r"|Sản phẩm|Kết quả|Kinh phí)\s*:", re.IGNORECASE)
 
 
 def _cells(text: str, n: int | None = None) -> list[tuple[int, int, str]]:
