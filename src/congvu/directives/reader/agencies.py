@@ -182,7 +182,7 @@ DIRECTIVE_WORDS = (
     "gửi", "tham gia", "nắm", "nắm chắc", "sẵn sàng", "đánh giá", "tổng kết", "sơ kết", "xem xét", "xác định",
     "góp ý", "soạn thảo", "huy động", "tuân thủ", "chấp hành", "thanh tra", "kiểm soát", "cài đặt", "vận hành",
     "sửa đổi", "bổ sung", "điều chỉnh", "sớm", "nhanh chóng", "tích cực", "trực tiếp", "phân bổ", "ứng phó",
-    "di dời", "sơ tán", "cấm", "không được", "không để", "yêu cầu", "đề nghị", "giao", "sẽ", "tuyệt đối",
+    "di dời", "sơ tán", "cấm", "không được", "không để", "yêu cầu", "đề nghị", "giao", "tuyệt đối",
     "có kế hoạch", "có biện pháp", "có phương án", "quan tâm", "bám sát", "lồng ghép", "phát huy", "rà", "kiểm điểm",
     "tự", "tiếp thu", "hoàn tất", "thành lập", "mở", "thu hồi", "bàn giao", "cung cấp", "quản lý",
     "đề ra", "tạo điều kiện", "lấy ý kiến", "làm rõ", "gương mẫu", "siết chặt",
@@ -204,7 +204,7 @@ NARRATIVE_WORDS = (
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
     "tự giải thể", "giải thể", "chấm dứt hoạt động", "có hiệu lực", "gồm các", "bao gồm các", "truyền đạt",
-    "xin báo cáo", "trân trọng",
+    "xin báo cáo", "trân trọng", "sẽ",
     "bị thiệt hại",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.
@@ -352,6 +352,15 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
         if punct == "(" and _paren_is_name(text, m.end()):
             pos = text.find(")", m.end()) + 1
             continue
+        if punct == "(":
+            # "Sở X (cơ quan thường trực Ban Chỉ huy …) có trách nhiệm": an apposition before the verb
+            close = text.find(")", m.end(), min(len(text), m.end() + 240))
+            after = _LEAD_STOP.match(text, close + 1) if close > 0 else None
+            if after is None and close > 0:
+                after = _LEAD_STOP.match(text, close + 2) if text[close + 1:close + 2] == " " else None
+            if after is not None and after.group("w") in _DIRECTIVE_SET:
+                end, stop, stop_pos = m.start(), after.group("w"), after.start()
+                break
         end = m.start()
         stop = m.group("w") or punct
         stop_pos = m.start()

@@ -57,7 +57,9 @@ _NON_VERB_START = re.compile(
     r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
     r"|Bài|Tin|Việc|Đó là"
     r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc|Sản phẩm|Kinh phí"
-    r"|Hạn hoàn thành|Thời hạn)"
+    r"|Hạn hoàn thành|Thời hạn|Thông tin chi tiết|Chi tiết|Mọi thông tin|Mọi chi tiết|Mẫu biểu|Biểu mẫu"
+    # a passive sentence about a document: "Báo cáo phải được người đứng đầu ký …"
+    r"|(?:Báo cáo|Văn bản|Hồ sơ|Kế hoạch|Danh sách)(?:\s+\S+){0,3}?\s+(?:phải|cần|sẽ)?\s*được)"
     rf"(?![{_LOW}])"
 )
 _SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)")
