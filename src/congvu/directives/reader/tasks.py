@@ -50,12 +50,12 @@ _ANCHOR_INTRO = re.compile(
     r"(?<![\w])(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị|để|Để|đối với|Đối với|đến|tới)\s+(?:cho\s+)?")
 _ADVERBIAL = re.compile(
     r"(?:Trong|Khi|Để|Nhằm|Trường hợp|Sau khi|Căn cứ|Trên cơ sở|Qua|Từ|Hiện nay|Trước|Theo|Ngày|Thực hiện"
-    r"|Triển khai|Với|Đến|Tại|Nay|Tuy nhiên|Mặc dù)\b"
+    r"|Triển khai|Với|Đến|Tại|Nay|Tuy nhiên|Mặc dù|Đối với)\b"
 )
 _NON_VERB_START = re.compile(
     r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian|Kết quả"
     r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
-    r"|Bài|Tin|Việc|Đó là"
+    r"|Bài|Tin|Việc|Đó là|Đối với"
     r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc|Sản phẩm|Kinh phí"
     r"|Hạn hoàn thành|Thời hạn|Thông tin chi tiết|Chi tiết|Mọi thông tin|Mọi chi tiết|Mẫu biểu|Biểu mẫu"
     # a passive sentence about a document: "Báo cáo phải được người đứng đầu ký …"
@@ -79,6 +79,11 @@ _GENERIC = re.compile(
     r"|nghiêm túc (?:triển khai\s+)?(?:thực hiện|quán triệt|tổ chức thực hiện)[^.;]{0,50}?(?:này|nêu trên)\s*[./]"
     r"|(?:Quyết định|Kế hoạch|Chỉ thị|Nghị quyết|Công điện)\s+này\s+có hiệu lực"
 )
+# the same, at a sentence start inside a unit (``match(text, pos)`` does not honour "^" there)
+_CONDITIONAL_AT = re.compile(r"(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
+                             r"|(?:Trong quá trình|Quá trình)[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)"
+                             r"|Nếu có (?:khó khăn|vướng mắc)")
+_ACCOUNTABLE = re.compile(r"\s*chịu trách nhiệm\s+trước\s")
 _CONDITIONAL = re.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                           r"|^(?:Trong quá trình|Quá trình)"
                           r"[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)|^Nếu có (?:khó khăn|vướng mắc)")
@@ -221,7 +226,14 @@ class Reader:
         k = 0
         while k + 1 < len(bounds):
             s, e = bounds[k], bounds[k + 1]
+            if _CONDITIONAL_AT.match(text, s):
+                k += 1
+                continue  # "Trong quá trình thực hiện, nếu có khó khăn, … đề nghị X phản ánh …": no task
             st = self._start_in_sentence(text, s, e, spans)
+            if st and s > begin and _ACCOUNTABLE.match(text, st.lead_end):
+                # "… cuối năm. Người đứng đầu chịu trách nhiệm trước Chính phủ về …": the accountability of the
+                # item's own lead, part of its task
+                st = None
             if st is None and text[s:e].rstrip().endswith(";"):
                 # "Thủ trưởng các cơ quan …; Chủ tịch UBND các huyện … phối hợp …": one lead across ";"
                 ph = ag.lead_phrase(text, s, spans)
