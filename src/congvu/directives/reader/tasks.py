@@ -100,7 +100,10 @@ _REPORT = re.compile(
     r"(?![\w])"
 )
 _REPORT_DIRECT = re.compile(r"\s*(?:,\s*)?(?:(?:cho|lên|về|đến|tới)\s+)?")
-_REPORT_FILLER = re.compile(rf"\s+((?:[{_LOW}0-9%]+\s+){{0,7}}?)(?:về|lên|cho|đến|tới)\s+")
+_REPORT_FILLER = re.compile(r"\s+((?:[^\s.;:()]+\s+){0,12}?)(?:về|lên|cho|đến|tới)\s+")
+_BARE_ADDRESSEE = re.compile(r"(?:Chính phủ|Trung ương|Quốc hội|Bộ Chính trị|Ban Bí thư)(?![\w])")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)$")
+_SENT_PAPER = re.compile(r"báo cáo|kết quả|kế hoạch|phương án|danh sách|hồ sơ|dự thảo|đề xuất")
 _NOT_TRINH = re.compile(r"(?:chương|quá|lộ|công|tờ|hành|giáo|tiến|quy|lập|thuyết)\s$")
 
 
@@ -202,15 +205,22 @@ class Reader:
             d = _REPORT_DIRECT.match(text, m.end())
             pos = d.end()
             ph = ag.list_phrase(text, pos, spans) if ag.HEAD.match(text, pos) else None
+            if ph is None and v.lower() != "gửi":
+                bare = _BARE_ADDRESSEE.match(text, pos)  # "trình Chính phủ", "báo cáo Trung ương"
+                if bare:
+                    return bare.group()
             if ph is None:
                 f = _REPORT_FILLER.match(text, m.end())
                 if f and ag.HEAD.match(text, f.end()):
                     filler = f.group(1)
-                    if v.lower() == "gửi" and filler and not re.search(r"báo cáo|kết quả", filler):
+                    if v.lower() == "gửi" and filler and not _SENT_PAPER.search(filler):
                         continue
                     ph = ag.list_phrase(text, f.end(), spans)
             if ph is not None:
-                return text[ph.start:ph.end]
+                found = text[ph.start:ph.end]
+                # "Bộ Tài chính (Cục Quản lý nợ …)", "Bộ Nội vụ (qua Vụ Cải cách hành chính)": the addressee
+                pm = _TRAILING_PAREN.search(found)
+                return found[:pm.start()] if pm and pm.start() > 0 else found
         return None
 
     # -- starts within a unit ---------------------------------------------------------------------
