@@ -74,7 +74,8 @@ _GENERIC = re.compile(
     r"(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Công điện|Thông báo|Chương trình|Công văn|văn bản)\s+này\s*[./]*\s*$"
     r"|căn cứ\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị)(?:\s+này)?\s+thi hành"
     r"|(?:chịu trách nhiệm|có trách nhiệm)\s+"
-    r"(?:thi hành|tổ chức thực hiện|triển khai thực hiện|thực hiện|triển khai)\s+"
+    r"(?:thi hành|tổ chức triển khai thực hiện|tổ chức triển khai|tổ chức thực hiện|triển khai thực hiện|thực hiện"
+    r"|triển khai)\s+"
     r"[^.;]{0,40}?(?:này|nêu trên)\b"
     r"|nghiêm túc (?:triển khai\s+)?(?:thực hiện|quán triệt|tổ chức thực hiện)[^.;]{0,50}?(?:này|nêu trên)\s*[./]"
     r"|(?:Quyết định|Kế hoạch|Chỉ thị|Nghị quyết|Công điện)\s+này\s+có hiệu lực"
@@ -367,6 +368,16 @@ class Reader:
             if i in taken:
                 continue
             text = u.text
+            if u.kind is None and self.tasks and i and units[i - 1].kind not in (None, "table") \
+                    and self._accountability(text) and self.tasks[-1]["end"] <= self.clean.source_offset(
+                        u.clean_offset(0)):
+                # "2. Chỉ đạo … cuối năm.\nNgười đứng đầu chịu trách nhiệm trước Chính phủ …" broken after the
+                # item's sentence: the accountability belongs to the item's task
+                last = self.tasks[-1]
+                b = len(text.rstrip())
+                last["action"] = f"{last['action']} {text[:b]}"
+                last["end"] = self.clean.source_span(u.clean_offset(0), u.clean_offset(b - 1) + 1)[1]
+                continue
             details = self._item_details(units, i)
             if details:
                 taken.update(details[0])
@@ -527,6 +538,10 @@ class Reader:
         d = dl.find(text, doc_date=self.doc_date, fallback_year=self.fallback_year)
         return bool(d.deadline or (recurring and d.recurring))
 
+    def _accountability(self, text: str) -> bool:
+        ph = ag.lead_phrase(text, 0, ag.known_spans(text, self.known))
+        return ph is not None and ph.start == 0 and bool(_ACCOUNTABLE.match(text, ph.end))
+
     # -- structured items ---------------------------------------------------------------------
 
     @staticmethod
@@ -598,7 +613,8 @@ class Reader:
                               and i not in (lead_col, content_col)), None),
                 "n": len(cells),
             }
-        if content_col is not None and lead_col is None and re.search(r"cơ quan|đơn vị|thực hiện", " ".join(lowered)):
+        if content_col is not None and lead_col is None and re.search(r"cơ quan|đơn vị|thực hiện", " ".join(lowered)) \
+                and max(len(c) for c in lowered) <= 60:  # header cells are short; a row naming "nhiệm vụ" is not one
             return {"pending": lowered, "n": len(cells)}  # the first row of a two-row header
         if table is None or "pending" in table:
             return None
