@@ -118,7 +118,7 @@ _AGENCY_HEADS = (
     "Cổng", "Viễn thông", "Điện lực", "Lực lượng", "Cơ quan", "Tỉnh đoàn", "Thành đoàn", "Thường trực",
     "Thường vụ", "MTTQ", "UBMTTQ", "KBNN", "BCHQS", "BQL", "BCĐ", "Hạt", "Trạm", "Đội", "Kiểm toán",
     "Viettel", "VNPT", "MobiFone", "Mobifone", "EVN", "FPT", "Tổng đài", "Bộ phận", "Đảng đoàn", "Ban cán sự đảng",
-    "Ban Cán sự đảng",
+    "Ban Cán sự đảng", "Báo và Phát thanh, Truyền hình", "Báo và Phát thanh - Truyền hình",
 )
 _POSITION_HEADS = (
     "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc", "Thủ trưởng", "Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng",
@@ -140,6 +140,7 @@ _COLLECTIVES = (
     "đơn vị sự nghiệp", "đơn vị, địa phương", "cơ quan, đơn vị", "ban, ngành", "cơ quan, tổ chức",
     "huyện ủy", "thị ủy", "thành ủy", "quận ủy", "đảng ủy", "cấp ủy", "chi bộ", "Bộ trưởng", "tổ chức chính trị",
     "chủ đầu tư", "nhà trường", "cơ sở y tế", "cơ sở giáo dục", "hợp tác xã", "tổ chức đoàn thể", "hội, đoàn thể",
+    "tỉnh ủy", "tỉnh uỷ", "đại học", "học viện", "trường đại học", "trường cao đẳng",
 )
 _LOCALITY = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|cấp tỉnh|cấp huyện|cấp xã|TP\.?|Tp\.?)"
 
