@@ -291,7 +291,8 @@ def read_header(lines: list[Line]) -> Header:
                     if lines[kinh_gui[-1]].text.rstrip().endswith("."):
                         break  # the list ended ("Kính gửi: Sở Y tế; Sở Tài chính." on one line, too)
                     prev_open = len(kinh_gui) > 1 and not lines[kinh_gui[-1]].text.rstrip().endswith(";")
-                    if re.match(r"^[-–+•]\s*", nxt.text) and len(nxt.text) < 200 or (
+                    if re.match(r"^[-–+•]\s*", nxt.text) and (len(nxt.text) < 200 or len(nxt.text) < 600 and (
+                            nxt.text.rstrip().endswith(";"))) or (
                             len(nxt.text) < 120 and nxt.text.rstrip().endswith(";")) or (
                             prev_open and len(nxt.text) < 200):
                         kinh_gui.append(nxt.index)
