@@ -53,8 +53,8 @@ _ADVERBIAL = re.compile(
     r"|Triển khai|Với|Đến|Tại|Nay|Tuy nhiên|Mặc dù|Đối với)\b"
 )
 _NON_VERB_START = re.compile(
-    r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian|Kết quả"
-    r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
+    r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo(?!\s+dõi)|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian"
+    r"|Kết quả|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
     r"|Bài|Tin|Việc|Đó là|Đối với"
     r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc|Sản phẩm|Kinh phí"
     r"|Hạn hoàn thành|Thời hạn|Thông tin chi tiết|Chi tiết|Mọi thông tin|Mọi chi tiết|Mẫu biểu|Biểu mẫu"
@@ -84,6 +84,7 @@ _GENERIC = re.compile(
 _CONDITIONAL_AT = re.compile(r"(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                              r"|(?:Trong quá trình|Quá trình)[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)"
                              r"|Nếu có (?:khó khăn|vướng mắc)")
+_RANGE = re.compile(rf"\s+từ\s+[{_UP}][^:;.]{{0,60}}?\s+đến\s+[{_UP}][^:;.]{{0,60}}$")
 _ACCOUNTABLE = re.compile(r"\s*chịu trách nhiệm\s+trước\s")
 _CONDITIONAL = re.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                           r"|^(?:Trong quá trình|Quá trình)"
@@ -320,6 +321,9 @@ class Reader:
             return None
         lead = text[ph.start:ph.end]
         colon = text.find(":", ph.end)
+        if colon >= 0 and _RANGE.match(text, ph.end, colon):
+            # "1. Chủ tịch UBND các tỉnh, thành phố từ Quảng Ninh đến Bình Định:"
+            return text[ph.start:colon].rstrip(), [], colon + 1
         if ph.stop_word in (":", None) and (colon >= 0 or ph.end >= len(text.rstrip(" :."))):
             if colon < 0:
                 if not a and ph.stop_word is None and len(text) > 120:
