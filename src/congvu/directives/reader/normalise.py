@@ -170,7 +170,8 @@ _DEBRIS = re.compile(
 )
 _CHROME = re.compile(
     r"^(?:Print|In|In bài|In trang|Gốc|Bản in|Tin khác|Tin liên quan|Các tin khác|Tin cùng chuyên mục|Bài viết khác"
-    r"|QR Code.*|QR CODE.*|Mã QR.*|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
+    r"|QR Code.*|QR CODE.*|Mã QR.*|Quét mã QR.{0,80}"
+    r"|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
     r"|Chia sẻ.{0,40}|Share|Tweet|Facebook|Zalo|Bình luận.{0,40}|Lượt xem.{0,40}|Trang chủ.{0,120}"
     r"|Xem thêm.{0,80}|Tài liệu đính kèm.{0,120}|Tải về.{0,80}|File đính kèm.{0,120}|Tệp đính kèm.{0,120}"
     r"|Đọc tiếp|Quay lại|Về đầu trang|Gửi email|Gửi bài viết|Cỡ chữ.{0,40}|Xem với cỡ chữ.{0,20}|Tags?:.{0,200}"

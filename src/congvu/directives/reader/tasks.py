@@ -33,7 +33,11 @@ _COMMA = re.compile(r",\s+")
 _SOURCE_TAG = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
 _REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
 _EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
-                              r"|thực hiện|và|chủ động))+[\s./]*$")
+                              r"|thực hiện|và|chủ động))+"
+                              # "… nghiêm túc thực hiện; trong quá trình thực hiện, nếu có khó khăn …",
+                              # "… nghiêm túc thực hiện và chịu trách nhiệm trước Chủ tịch … nếu để chậm trễ …"
+                              r"(?:\s*;\s*(?:trong quá trình|quá trình|nếu có)[^.]*"
+                              r"|\s+(?:và\s+)?chịu trách nhiệm trước\s[^.;]*\bnếu\s[^.;]*)?[\s./]*$")
 _LEADING_QUALIFIER = re.compile(
     r"(?:theo|căn cứ|trong phạm vi)\s+(?:chức năng|thẩm quyền)(?:\s*,\s*nhiệm vụ)?(?:\s+được giao)?(?:\s+của mình)?"
     r"\s*,\s*")
@@ -85,6 +89,7 @@ _CONDITIONAL_AT = re.compile(r"(?:Trong quá trình|Quá trình|Nếu|Trường 
                              r"|(?:Trong quá trình|Quá trình)[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)"
                              r"|Nếu có (?:khó khăn|vướng mắc)")
 _RANGE = re.compile(rf"\s+từ\s+[{_UP}][^:;.]{{0,60}}?\s+đến\s+[{_UP}][^:;.]{{0,60}}$")
+_PERSON_LINE = re.compile(rf"[{_UP}][{_LOW}]+(?:\s[{_UP}][{_LOW}]+){{1,3}}$")
 _ACCOUNTABLE = re.compile(r"\s*chịu trách nhiệm\s+trước\s")
 _CONDITIONAL = re.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                           r"|^(?:Trong quá trình|Quá trình)"
@@ -449,6 +454,9 @@ class Reader:
                 lead = self.intro_lead(text[begin:], ag.known_spans(text[begin:], self.known))
                 self._push(stack, Ctx(level, lead, [], lead is not None, plain=u.kind is None))
                 continue
+            if u.kind is None and (len(text) < 120 and _is_upper(text) or _PERSON_LINE.match(stripped)
+                                   and not ag.HEAD.match(stripped)):
+                continue  # a running page title ("KẾT LUẬN PCT … - CAO TỐC …") or an author's byline
             ctx = next((c for c in reversed(stack) if c.lead), None)
             made = self._unit_tasks(u, text, begin, spans, ctx)
             if not made and ctx is None and u.kind in ("n1", "dash", "plus", "letter", "dot", "n2") \
