@@ -342,6 +342,9 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
             continue
+        if _name_overlap(text, m):
+            pos = m.start() + 5  # "Sở Thông tin và Truyền thông báo cáo …": "thông" ends the name
+            continue
         punct = (m.group("p") or "").strip()
         if punct in (":", ";"):
             nxt = m.end()
@@ -414,6 +417,9 @@ def list_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, limit: i
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
             continue
+        if _name_overlap(text, m):
+            pos = m.start() + 5
+            continue
         if m.group("p") and m.group("p").strip() == "(" and _paren_is_name(text, m.end()):
             close = text.find(")", m.end())
             pos = close + 1
@@ -455,6 +461,11 @@ def _known_cut(text: str, i: int, end: int, spans: Sequence[tuple[int, int]]) ->
             if nxt and nxt[0].islower():
                 return e
     return None
+
+
+def _name_overlap(text: str, m: re.Match) -> bool:
+    """A stop word whose first word is the last word of a name: "Truyền thông báo cáo" is not "thông báo"."""
+    return m.group("w") == "thông báo" and text[max(0, m.start() - 8):m.start()].rstrip().endswith("Truyền")
 
 
 def _paren_is_name(text: str, i: int) -> bool:

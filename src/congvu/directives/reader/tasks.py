@@ -70,7 +70,8 @@ _SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yê
 _CLAUSE_BOUNDARY = re.compile(rf"(?<=;)\s+(?=[{_LOW}])")
 _DOT_ABBR = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|PGS|GS|KT|TM|TL|Q|ông|bà|St|v\.v)\.$")
 _BOILER = re.compile(
-    r"^(?:Trên đây\b|(?:Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở|Ban)[^.;:]{0,120}?\bthông báo\b"
+    r"^(?:Trên đây\b|(?:Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở|Ban)[^.;:]{0,120}?"
+    r"(?<!Truyền )\bthông báo\b"
     r"|[^.;]{0,160}?\bthông báo\s+(?:để|đến|cho)\s[^.]*\b(?:biết|thực hiện)\b)"
 )
 _GENERIC = re.compile(
