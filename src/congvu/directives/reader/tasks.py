@@ -91,6 +91,8 @@ _CONDITIONAL_AT = re.compile(r"(?:Trong quá trình|Quá trình|Nếu|Trường 
                              r"|Nếu có (?:khó khăn|vướng mắc)")
 _RANGE = re.compile(rf"\s+từ\s+[{_UP}][^:;.]{{0,60}}?\s+đến\s+[{_UP}][^:;.]{{0,60}}$")
 _PERSON_LINE = re.compile(rf"[{_UP}][{_LOW}]+(?:\s[{_UP}][{_LOW}]+){{1,3}}$")
+# "Các đơn vị báo cáo khó khăn, vướng mắc (nếu có) về Sở Y tế …": a conditional clause, no task
+_DIFFICULTIES = re.compile(r"[^.;]{0,120}?\bbáo cáo\s+(?:các\s+)?(?:khó khăn|vướng mắc)[^.;]{0,40}?\(nếu có\)")
 _ACCOUNTABLE = re.compile(r"\s*chịu trách nhiệm\s+trước\s")
 _CONDITIONAL = re.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                           r"|^(?:Trong quá trình|Quá trình)"
@@ -244,7 +246,7 @@ class Reader:
         k = 0
         while k + 1 < len(bounds):
             s, e = bounds[k], bounds[k + 1]
-            if _CONDITIONAL_AT.match(text, s):
+            if _CONDITIONAL_AT.match(text, s) or _DIFFICULTIES.match(text, s, e):
                 k += 1
                 continue  # "Trong quá trình thực hiện, nếu có khó khăn, … đề nghị X phản ánh …": no task
             st = self._start_in_sentence(text, s, e, spans)
@@ -287,6 +289,9 @@ class Reader:
 
     def _start_at(self, text: str, p: int, e: int, spans, *, mid: bool = False) -> Start | None:
         a = _ANCHOR.match(text, p)
+        if a and a.group("v") == "chỉ đạo" and not mid:
+            # "3. Đối với UBND các huyện: chỉ đạo Phòng Nội vụ hướng dẫn …": the heading's lead directs X
+            return None
         if a:
             ph = ag.lead_phrase(text, a.end(), spans, limit=e)
             if ph and (ph.directive or ph.stop_word in (":", None)) and not ph.narrative:
