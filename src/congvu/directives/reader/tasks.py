@@ -66,7 +66,8 @@ _NON_VERB_START = re.compile(
     r"|(?:Báo cáo|Văn bản|Hồ sơ|Kế hoạch|Danh sách)(?:\s+\S+){0,3}?\s+(?:phải|cần|sẽ)?\s*được)"
     rf"(?![{_LOW}])"
 )
-_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)")
+_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)"
+                            rf"|(?<=;)\s+(?=giao\s+[{_UP}])")
 _CLAUSE_BOUNDARY = re.compile(rf"(?<=;)\s+(?=[{_LOW}])")
 _DOT_ABBR = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|PGS|GS|KT|TM|TL|Q|ông|bà|St|v\.v)\.$")
 _BOILER = re.compile(
