@@ -118,7 +118,7 @@ _AGENCY_HEADS = (
     "Cổng", "Viễn thông", "Điện lực", "Lực lượng", "Cơ quan", "Tỉnh đoàn", "Thành đoàn", "Thường trực",
     "Thường vụ", "MTTQ", "UBMTTQ", "KBNN", "BCHQS", "BQL", "BCĐ", "Hạt", "Trạm", "Đội", "Kiểm toán",
     "Viettel", "VNPT", "MobiFone", "Mobifone", "EVN", "FPT", "Tổng đài", "Bộ phận", "Đảng đoàn", "Ban cán sự đảng",
-    "Ban Cán sự đảng",
+    "Ban Cán sự đảng", "Báo và Phát thanh, Truyền hình", "Báo và Phát thanh - Truyền hình",
 )
 _POSITION_HEADS = (
     "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc", "Thủ trưởng", "Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng",
@@ -140,6 +140,7 @@ _COLLECTIVES = (
     "đơn vị sự nghiệp", "đơn vị, địa phương", "cơ quan, đơn vị", "ban, ngành", "cơ quan, tổ chức",
     "huyện ủy", "thị ủy", "thành ủy", "quận ủy", "đảng ủy", "cấp ủy", "chi bộ", "Bộ trưởng", "tổ chức chính trị",
     "chủ đầu tư", "nhà trường", "cơ sở y tế", "cơ sở giáo dục", "hợp tác xã", "tổ chức đoàn thể", "hội, đoàn thể",
+    "tỉnh ủy", "tỉnh uỷ", "đại học", "học viện", "trường đại học", "trường cao đẳng",
 )
 _LOCALITY = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|cấp tỉnh|cấp huyện|cấp xã|TP\.?|Tp\.?)"
 
@@ -180,9 +181,10 @@ DIRECTIVE_WORDS = (
     "quyết liệt", "phân công", "chấn chỉnh", "thống kê", "lập", "phê duyệt", "chuẩn bị", "kiện toàn", "tạm dừng",
     "dừng", "nâng cao", "hỗ trợ", "giải quyết", "tiếp nhận", "vận động", "cử", "tiến hành", "áp dụng", "công khai",
     "gửi", "tham gia", "nắm", "nắm chắc", "sẵn sàng", "đánh giá", "tổng kết", "sơ kết", "xem xét", "xác định",
-    "góp ý", "soạn thảo", "huy động", "tuân thủ", "chấp hành", "thanh tra", "kiểm soát", "cài đặt", "vận hành",
+    "góp ý", "soạn thảo", "biên soạn", "định hướng", "huy động", "tuân thủ", "chấp hành", "thanh tra", "kiểm soát",
+    "cài đặt", "vận hành",
     "sửa đổi", "bổ sung", "điều chỉnh", "sớm", "nhanh chóng", "tích cực", "trực tiếp", "phân bổ", "ứng phó",
-    "di dời", "sơ tán", "cấm", "không được", "không để", "yêu cầu", "đề nghị", "giao", "sẽ", "tuyệt đối",
+    "di dời", "sơ tán", "cấm", "không được", "không để", "yêu cầu", "đề nghị", "giao", "tuyệt đối",
     "có kế hoạch", "có biện pháp", "có phương án", "quan tâm", "bám sát", "lồng ghép", "phát huy", "rà", "kiểm điểm",
     "tự", "tiếp thu", "hoàn tất", "thành lập", "mở", "thu hồi", "bàn giao", "cung cấp", "quản lý",
     "đề ra", "tạo điều kiện", "lấy ý kiến", "làm rõ", "gương mẫu", "siết chặt",
@@ -204,7 +206,7 @@ NARRATIVE_WORDS = (
     "thống nhất", "cho phép", "chấp thuận", "luôn", "nhất trí", "trân trọng", "cảm ơn", "có", "gồm", "bao gồm",
     "chủ trì họp", "làm việc với", "nghe", "phát biểu", "biết", "chỉ thị", "chịu ảnh hưởng", "bị ảnh hưởng",
     "tự giải thể", "giải thể", "chấm dứt hoạt động", "có hiệu lực", "gồm các", "bao gồm các", "truyền đạt",
-    "xin báo cáo", "trân trọng",
+    "xin báo cáo", "trân trọng", "sẽ",
     "bị thiệt hại",
 )
 # Verbs of the issuer itself ("UBND tỉnh yêu cầu ...", "UBND tỉnh ban hành ...") — not tasks.
@@ -248,7 +250,7 @@ _QUALIFIER = re.compile(
 _DIRECTIVE_SET = frozenset(DIRECTIVE_WORDS)
 _SKIP_SET = frozenset(SKIP_WORDS)
 _RESTRICTIVE = frozenset(("chịu ảnh hưởng", "bị ảnh hưởng", "bị thiệt hại"))
-_STANDING_BODY = re.compile(r"là\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối|chủ trì|chuyên môn)")
+_STANDING_BODY = re.compile(r"là\s+(?:(?:cơ quan|đơn vị)\s+)?(?:thường trực|đầu mối|chủ trì|chuyên môn)")
 _NARRATIVE_SET = frozenset(NARRATIVE_WORDS)
 
 
@@ -341,6 +343,9 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
             continue
+        if _name_overlap(text, m):
+            pos = m.start() + 5  # "Sở Thông tin và Truyền thông báo cáo …": "thông" ends the name
+            continue
         punct = (m.group("p") or "").strip()
         if punct in (":", ";"):
             nxt = m.end()
@@ -352,6 +357,15 @@ def lead_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, loose: b
         if punct == "(" and _paren_is_name(text, m.end()):
             pos = text.find(")", m.end()) + 1
             continue
+        if punct == "(":
+            # "Sở X (cơ quan thường trực Ban Chỉ huy …) có trách nhiệm": an apposition before the verb
+            close = text.find(")", m.end(), min(len(text), m.end() + 240))
+            after = _LEAD_STOP.match(text, close + 1) if close > 0 else None
+            if after is None and close > 0:
+                after = _LEAD_STOP.match(text, close + 2) if text[close + 1:close + 2] == " " else None
+            if after is not None and after.group("w") in _DIRECTIVE_SET:
+                end, stop, stop_pos = m.start(), after.group("w"), after.start()
+                break
         end = m.start()
         stop = m.group("w") or punct
         stop_pos = m.start()
@@ -404,6 +418,9 @@ def list_phrase(text: str, i: int, spans: Sequence[tuple[int, int]], *, limit: i
         if m.group("w") and (m.group("w") in _SKIP_SET or _inside(m.start(), spans) or _relative(text, m)):
             pos = m.end()
             continue
+        if _name_overlap(text, m):
+            pos = m.start() + 5
+            continue
         if m.group("p") and m.group("p").strip() == "(" and _paren_is_name(text, m.end()):
             close = text.find(")", m.end())
             pos = close + 1
@@ -445,6 +462,11 @@ def _known_cut(text: str, i: int, end: int, spans: Sequence[tuple[int, int]]) ->
             if nxt and nxt[0].islower():
                 return e
     return None
+
+
+def _name_overlap(text: str, m: re.Match) -> bool:
+    """A stop word whose first word is the last word of a name: "Truyền thông báo cáo" is not "thông báo"."""
+    return m.group("w") == "thông báo" and text[max(0, m.start() - 8):m.start()].rstrip().endswith("Truyền")
 
 
 def _paren_is_name(text: str, i: int) -> bool:

@@ -61,9 +61,13 @@ _START = re.compile(rf"(?:bắt đầu\s+)?từ\s+ngày\s+(?:{_DATE}|{_DATE_W})"
 _RECURRING = re.compile(
     r"(?:(?:trước|vào|chậm nhất)\s+ngày\s+\d{1,2}\s+(?:của\s+)?(?:hằng|hàng)\s+(?:tháng|quý|năm|tuần)"
     r"|định kỳ\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|tuần|6 tháng)"
+    r"|(?:(?:trước|vào|lúc)\s+\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s*(?:phút\s+)?(?:ngày\s+)?"
+    r"(?:thứ\s+\S+|chủ nhật)\s+(?:hằng|hàng)\s+tuần)"
     r"|(?:vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:thứ\s+\S+|chủ nhật)\s+)?(?:hằng|hàng)\s+tuần(?=[\s.,;)])"
     r"|(?:hằng|hàng)\s+(?:tháng|quý|tuần)\s*(?:,|\(|trước|vào)"
-    r"|^\s*(?:hằng|hàng)\s+(?:tháng|quý|tuần|năm)\b"
+    r"|^\s*(?:hằng|hàng)\s+(?:ngày|tháng|quý|tuần|năm)\b"
+    # "… báo cáo UBND tỉnh hằng tháng.", "báo cáo … tình hình … hằng ngày trong thời gian nghỉ Tết"
+    r"|(?<=\s)(?:hằng|hàng)\s+(?:ngày|tháng|quý|tuần)(?=\s*(?:[.;]|$|trong thời gian|trong suốt))"
     r"|(?:trước|vào|lúc)\s+\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s*(?:phút\s+)?(?:hằng|hàng)\s+ngày)",
     re.IGNORECASE,
 )

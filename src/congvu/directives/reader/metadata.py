@@ -291,7 +291,8 @@ def read_header(lines: list[Line]) -> Header:
                     if lines[kinh_gui[-1]].text.rstrip().endswith("."):
                         break  # the list ended ("Kính gửi: Sở Y tế; Sở Tài chính." on one line, too)
                     prev_open = len(kinh_gui) > 1 and not lines[kinh_gui[-1]].text.rstrip().endswith(";")
-                    if re.match(r"^[-–+•]\s*", nxt.text) and len(nxt.text) < 200 or (
+                    if re.match(r"^[-–+•]\s*", nxt.text) and (len(nxt.text) < 200 or len(nxt.text) < 600 and (
+                            nxt.text.rstrip().endswith(";"))) or (
                             len(nxt.text) < 120 and nxt.text.rstrip().endswith(";")) or (
                             prev_open and len(nxt.text) < 200):
                         kinh_gui.append(nxt.index)
@@ -463,7 +464,9 @@ _FLAT_SIGNATURE = re.compile(
 
 
 def _recipients(lines: list[Line], k: int) -> list[str]:
-    first = next(c.text for c in cells_of(lines[k]) if _NOI_NHAN.search(c.text))
+    cells = cells_of(lines[k])
+    at = next(i for i, c in enumerate(cells) if _NOI_NHAN.search(c.text))
+    first = cells[at].text
     m = _NOI_NHAN.search(first)
     fm = _FLAT_SIGNATURE.search(first, m.end())
     if fm:
@@ -472,8 +475,14 @@ def _recipients(lines: list[Line], k: int) -> list[str]:
     raw: list[str] = []
     if rest:
         raw.extend(_split_inline(rest))
+    # a markdown table cell with "<br>" breaks: the bullets are the next cells of the same line
+    for c in cells[at + 1:]:
+        if not re.match(r"^[-–+•]\s*", c.text):
+            break
+        raw.extend(_split_inline(c.text))
     prev_open = bool(raw) and not raw[-1].rstrip().endswith((";", "."))
-    for ln in lines[k + 1:k + 60]:
+    done = bool(raw) and raw[-1].lstrip("-–+• ").startswith("Lưu")
+    for ln in ([] if done else lines[k + 1:k + 60]):
         if not ln.text:
             continue
         text = cells_of(ln)[0].text

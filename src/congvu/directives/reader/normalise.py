@@ -125,14 +125,18 @@ def lines_of(clean: Clean) -> list[Line]:
     return result
 
 
+# cell borders, and the "<br>" line breaks inside the cells of markdown tables copied from portals
+_CELL_CUT = re.compile(r"^\| ?| \| |(?<=\S) ?\|$| ?<br\s*/?> ?")
+
+
 def cells_of(line: Line) -> list[Line]:
     """A line split into its columns: DOCX table cells (" | ") and layout columns (wide gaps)."""
     text = line.text
-    if not line.gaps and "|" not in text:
+    if not line.gaps and "|" not in text and "<br" not in text:
         return [line]
     cuts: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r" \| |(?<=\S) ?\|$", text):
+    for m in _CELL_CUT.finditer(text):
         cuts.append((m.start(), m.end()))
     for g in line.gaps:
         left, right = text[:g].rstrip(), text[g + 1:].lstrip()
@@ -166,7 +170,8 @@ _DEBRIS = re.compile(
 )
 _CHROME = re.compile(
     r"^(?:Print|In|In bài|In trang|Gốc|Bản in|Tin khác|Tin liên quan|Các tin khác|Tin cùng chuyên mục|Bài viết khác"
-    r"|QR Code.*|QR CODE.*|Mã QR.*|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
+    r"|QR Code.*|QR CODE.*|Mã QR.*|Quét mã QR.{0,80}"
+    r"|Tiện ích thông tin|Nguồn tin|Nguồn:.{0,80}|Chúng tôi trên Mạng Xã hội"
     r"|Chia sẻ.{0,40}|Share|Tweet|Facebook|Zalo|Bình luận.{0,40}|Lượt xem.{0,40}|Trang chủ.{0,120}"
     r"|Xem thêm.{0,80}|Tài liệu đính kèm.{0,120}|Tải về.{0,80}|File đính kèm.{0,120}|Tệp đính kèm.{0,120}"
     r"|Đọc tiếp|Quay lại|Về đầu trang|Gửi email|Gửi bài viết|Cỡ chữ.{0,40}|Xem với cỡ chữ.{0,20}|Tags?:.{0,200}"

@@ -33,7 +33,11 @@ _COMMA = re.compile(r",\s+")
 _SOURCE_TAG = re.compile(r"\([^()]{1,30}\)\s*[-–—]\s*")
 _REQUEST = re.compile(r"(?<![\w])(?:đề nghị|yêu cầu|Đề nghị|Yêu cầu)\s+")
 _EMPTY_PREDICATE = re.compile(r"(?:[\s,]*(?:quan tâm|phối hợp|nghiêm túc|khẩn trương|triển khai|tổ chức|chỉ đạo"
-                              r"|thực hiện|và|chủ động))+[\s./]*$")
+                              r"|thực hiện|và|chủ động))+"
+                              # "… nghiêm túc thực hiện; trong quá trình thực hiện, nếu có khó khăn …",
+                              # "… nghiêm túc thực hiện và chịu trách nhiệm trước Chủ tịch … nếu để chậm trễ …"
+                              r"(?:\s*;\s*(?:trong quá trình|quá trình|nếu có)[^.]*"
+                              r"|\s+(?:và\s+)?chịu trách nhiệm trước\s[^.;]*\bnếu\s[^.;]*)?[\s./]*$")
 _LEADING_QUALIFIER = re.compile(
     r"(?:theo|căn cứ|trong phạm vi)\s+(?:chức năng|thẩm quyền)(?:\s*,\s*nhiệm vụ)?(?:\s+được giao)?(?:\s+của mình)?"
     r"\s*,\s*")
@@ -50,21 +54,25 @@ _ANCHOR_INTRO = re.compile(
     r"(?<![\w])(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị|để|Để|đối với|Đối với|đến|tới)\s+(?:cho\s+)?")
 _ADVERBIAL = re.compile(
     r"(?:Trong|Khi|Để|Nhằm|Trường hợp|Sau khi|Căn cứ|Trên cơ sở|Qua|Từ|Hiện nay|Trước|Theo|Ngày|Thực hiện"
-    r"|Triển khai|Với|Đến|Tại|Nay|Tuy nhiên|Mặc dù)\b"
+    r"|Triển khai|Với|Đến|Tại|Nay|Tuy nhiên|Mặc dù|Đối với)\b"
 )
 _NON_VERB_START = re.compile(
-    r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian|Kết quả"
-    r"|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
-    r"|Bài|Tin|Việc|Đó là"
+    r"(?:Các|Những|Trên|Đây|Nay|Ngày|Trong|Theo(?!\s+dõi)|Căn cứ|Nhằm|Qua|Sau khi|Tuy|Do|Vì|Như|Nếu|Hiện|Thời gian"
+    r"|Kết quả|Năm|Tổng số|Tổng cộng|Tình hình|Mục|Điều|Nơi|Kính|Phần|Chương|Số\s*:|Số lượng|Số liệu|Tài liệu|Nguồn|Ảnh"
+    r"|Bài|Tin|Việc|Đó là|Đối với"
     r"|Đây là|Đánh giá cao|Ghi nhận|Biểu dương|Hoan nghênh|Trân trọng|Xin|Cảm ơn|Chúc|Sản phẩm|Kinh phí"
-    r"|Hạn hoàn thành|Thời hạn)"
+    r"|Hạn hoàn thành|Thời hạn|Thông tin chi tiết|Chi tiết|Mọi thông tin|Mọi chi tiết|Mẫu biểu|Biểu mẫu"
+    # a passive sentence about a document: "Báo cáo phải được người đứng đầu ký …"
+    r"|(?:Báo cáo|Văn bản|Hồ sơ|Kế hoạch|Danh sách)(?:\s+\S+){0,3}?\s+(?:phải|cần|sẽ)?\s*được)"
     rf"(?![{_LOW}])"
 )
-_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)")
+_SENT_BOUNDARY = re.compile(rf"(?<=[.!?;])\s+(?=[{_UP}])|(?<=:)\s+(?=(?:Giao|Yêu cầu|Đề nghị)\s)"
+                            rf"|(?<=;)\s+(?=giao\s+[{_UP}])")
 _CLAUSE_BOUNDARY = re.compile(rf"(?<=;)\s+(?=[{_LOW}])")
 _DOT_ABBR = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|PGS|GS|KT|TM|TL|Q|ông|bà|St|v\.v)\.$")
 _BOILER = re.compile(
-    r"^(?:Trên đây\b|(?:Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở|Ban)[^.;:]{0,120}?\bthông báo\b"
+    r"^(?:Trên đây\b|(?:Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Sở|Ban)[^.;:]{0,120}?"
+    r"(?<!Truyền )\bthông báo\b"
     r"|[^.;]{0,160}?\bthông báo\s+(?:để|đến|cho)\s[^.]*\b(?:biết|thực hiện)\b)"
 )
 _GENERIC = re.compile(
@@ -72,11 +80,21 @@ _GENERIC = re.compile(
     r"(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Công điện|Thông báo|Chương trình|Công văn|văn bản)\s+này\s*[./]*\s*$"
     r"|căn cứ\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị)(?:\s+này)?\s+thi hành"
     r"|(?:chịu trách nhiệm|có trách nhiệm)\s+"
-    r"(?:thi hành|tổ chức thực hiện|triển khai thực hiện|thực hiện|triển khai)\s+"
+    r"(?:thi hành|tổ chức triển khai thực hiện|tổ chức triển khai|tổ chức thực hiện|triển khai thực hiện|thực hiện"
+    r"|triển khai)\s+"
     r"[^.;]{0,40}?(?:này|nêu trên)\b"
     r"|nghiêm túc (?:triển khai\s+)?(?:thực hiện|quán triệt|tổ chức thực hiện)[^.;]{0,50}?(?:này|nêu trên)\s*[./]"
     r"|(?:Quyết định|Kế hoạch|Chỉ thị|Nghị quyết|Công điện)\s+này\s+có hiệu lực"
 )
+# the same, at a sentence start inside a unit (``match(text, pos)`` does not honour "^" there)
+_CONDITIONAL_AT = re.compile(r"(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
+                             r"|(?:Trong quá trình|Quá trình)[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)"
+                             r"|Nếu có (?:khó khăn|vướng mắc)")
+_RANGE = re.compile(rf"\s+từ\s+[{_UP}][^:;.]{{0,60}}?\s+đến\s+[{_UP}][^:;.]{{0,60}}$")
+_PERSON_LINE = re.compile(rf"[{_UP}][{_LOW}]+(?:\s[{_UP}][{_LOW}]+){{1,3}}$")
+# "Các đơn vị báo cáo khó khăn, vướng mắc (nếu có) về Sở Y tế …": a conditional clause, no task
+_DIFFICULTIES = re.compile(r"[^.;]{0,120}?\bbáo cáo\s+(?:các\s+)?(?:khó khăn|vướng mắc)[^.;]{0,40}?\(nếu có\)")
+_ACCOUNTABLE = re.compile(r"\s*chịu trách nhiệm\s+trước\s")
 _CONDITIONAL = re.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp)[^.]{0,120}?nếu có"
                           r"|^(?:Trong quá trình|Quá trình)"
                           r"[^.]{0,80}?(?:khó khăn|vướng mắc|phát sinh)|^Nếu có (?:khó khăn|vướng mắc)")
@@ -93,7 +111,10 @@ _REPORT = re.compile(
     r"(?![\w])"
 )
 _REPORT_DIRECT = re.compile(r"\s*(?:,\s*)?(?:(?:cho|lên|về|đến|tới)\s+)?")
-_REPORT_FILLER = re.compile(rf"\s+((?:[{_LOW}0-9%]+\s+){{0,7}}?)(?:về|lên|cho|đến|tới)\s+")
+_REPORT_FILLER = re.compile(r"\s+((?:[^\s.;:()]+\s+){0,12}?)(?:về|lên|cho|đến|tới)\s+")
+_BARE_ADDRESSEE = re.compile(r"(?:Chính phủ|Trung ương|Quốc hội|Bộ Chính trị|Ban Bí thư)(?![\w])")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)$")
+_SENT_PAPER = re.compile(r"báo cáo|kết quả|kế hoạch|phương án|danh sách|hồ sơ|dự thảo|đề xuất")
 _NOT_TRINH = re.compile(r"(?:chương|quá|lộ|công|tờ|hành|giáo|tiến|quy|lập|thuyết)\s$")
 
 
@@ -195,15 +216,22 @@ class Reader:
             d = _REPORT_DIRECT.match(text, m.end())
             pos = d.end()
             ph = ag.list_phrase(text, pos, spans) if ag.HEAD.match(text, pos) else None
+            if ph is None and v.lower() != "gửi":
+                bare = _BARE_ADDRESSEE.match(text, pos)  # "trình Chính phủ", "báo cáo Trung ương"
+                if bare:
+                    return bare.group()
             if ph is None:
                 f = _REPORT_FILLER.match(text, m.end())
                 if f and ag.HEAD.match(text, f.end()):
                     filler = f.group(1)
-                    if v.lower() == "gửi" and filler and not re.search(r"báo cáo|kết quả", filler):
+                    if v.lower() == "gửi" and filler and not _SENT_PAPER.search(filler):
                         continue
                     ph = ag.list_phrase(text, f.end(), spans)
             if ph is not None:
-                return text[ph.start:ph.end]
+                found = text[ph.start:ph.end]
+                # "Bộ Tài chính (Cục Quản lý nợ …)", "Bộ Nội vụ (qua Vụ Cải cách hành chính)": the addressee
+                pm = _TRAILING_PAREN.search(found)
+                return found[:pm.start()] if pm and pm.start() > 0 else found
         return None
 
     # -- starts within a unit ---------------------------------------------------------------------
@@ -219,7 +247,14 @@ class Reader:
         k = 0
         while k + 1 < len(bounds):
             s, e = bounds[k], bounds[k + 1]
+            if _CONDITIONAL_AT.match(text, s) or _DIFFICULTIES.match(text, s, e):
+                k += 1
+                continue  # "Trong quá trình thực hiện, nếu có khó khăn, … đề nghị X phản ánh …": no task
             st = self._start_in_sentence(text, s, e, spans)
+            if st and s > begin and _ACCOUNTABLE.match(text, st.lead_end):
+                # "… cuối năm. Người đứng đầu chịu trách nhiệm trước Chính phủ về …": the accountability of the
+                # item's own lead, part of its task
+                st = None
             if st is None and text[s:e].rstrip().endswith(";"):
                 # "Thủ trưởng các cơ quan …; Chủ tịch UBND các huyện … phối hợp …": one lead across ";"
                 ph = ag.lead_phrase(text, s, spans)
@@ -255,6 +290,9 @@ class Reader:
 
     def _start_at(self, text: str, p: int, e: int, spans, *, mid: bool = False) -> Start | None:
         a = _ANCHOR.match(text, p)
+        if a and a.group("v") == "chỉ đạo" and not mid:
+            # "3. Đối với UBND các huyện: chỉ đạo Phòng Nội vụ hướng dẫn …": the heading's lead directs X
+            return None
         if a:
             ph = ag.lead_phrase(text, a.end(), spans, limit=e)
             if ph and (ph.directive or ph.stop_word in (":", None)) and not ph.narrative:
@@ -295,6 +333,9 @@ class Reader:
             return None
         lead = text[ph.start:ph.end]
         colon = text.find(":", ph.end)
+        if colon >= 0 and _RANGE.match(text, ph.end, colon):
+            # "1. Chủ tịch UBND các tỉnh, thành phố từ Quảng Ninh đến Bình Định:"
+            return text[ph.start:colon].rstrip(), [], colon + 1
         if ph.stop_word in (":", None) and (colon >= 0 or ph.end >= len(text.rstrip(" :."))):
             if colon < 0:
                 if not a and ph.stop_word is None and len(text) > 120:
@@ -338,8 +379,26 @@ class Reader:
         orphans: list[tuple[Unit, int]] = []
         closing: str | None = None
         table: dict | None = None
-        for u in units:
+        taken: set[int] = set()
+        for i, u in enumerate(units):
+            if i in taken:
+                continue
             text = u.text
+            if u.kind is None and self.tasks and i and units[i - 1].kind not in (None, "table") \
+                    and self._accountability(text) and self.tasks[-1]["end"] <= self.clean.source_offset(
+                        u.clean_offset(0)):
+                # "2. Chỉ đạo … cuối năm.\nNgười đứng đầu chịu trách nhiệm trước Chính phủ …" broken after the
+                # item's sentence: the accountability belongs to the item's task
+                last = self.tasks[-1]
+                b = len(text.rstrip())
+                last["action"] = f"{last['action']} {text[:b]}"
+                last["end"] = self.clean.source_span(u.clean_offset(0), u.clean_offset(b - 1) + 1)[1]
+                continue
+            details = self._item_details(units, i)
+            if details:
+                taken.update(details[0])
+                self._structured_item(u, details[1])
+                continue
             if u.kind == "table":
                 table = self._table_row(u, table)
                 continue
@@ -402,6 +461,9 @@ class Reader:
                 lead = self.intro_lead(text[begin:], ag.known_spans(text[begin:], self.known))
                 self._push(stack, Ctx(level, lead, [], lead is not None, plain=u.kind is None))
                 continue
+            if u.kind is None and (len(text) < 120 and _is_upper(text) or _PERSON_LINE.match(stripped)
+                                   and not ag.HEAD.match(stripped)):
+                continue  # a running page title ("KẾT LUẬN PCT … - CAO TỐC …") or an author's byline
             ctx = next((c for c in reversed(stack) if c.lead), None)
             made = self._unit_tasks(u, text, begin, spans, ctx)
             if not made and ctx is None and u.kind in ("n1", "dash", "plus", "letter", "dot", "n2") \
@@ -495,6 +557,56 @@ class Reader:
         d = dl.find(text, doc_date=self.doc_date, fallback_year=self.fallback_year)
         return bool(d.deadline or (recurring and d.recurring))
 
+    def _accountability(self, text: str) -> bool:
+        ph = ag.lead_phrase(text, 0, ag.known_spans(text, self.known))
+        return ph is not None and ph.start == 0 and bool(_ACCOUNTABLE.match(text, ph.end))
+
+    # -- structured items ---------------------------------------------------------------------
+
+    @staticmethod
+    def _item_details(units: list[Unit], i: int) -> tuple[list[int], dict[str, str]] | None:
+        """"1. <content>" followed by "- Cơ quan chủ trì: X", "- Cơ quan phối hợp: Y", "- Thời hạn: Z" lines."""
+        found: dict[str, str] = {}
+        used: list[int] = []
+        for j in range(i + 1, min(len(units), i + 7)):
+            m = _DETAIL.match(units[j].text)
+            if not m:
+                break
+            key = "lead" if m.group("lead") else "coord" if m.group("coord") else "time" if m.group("time") else ""
+            if key in found:
+                break
+            if key:
+                found[key] = units[j].text[m.end():].strip().rstrip(".;").strip()
+            used.append(j)
+        if not found.get("lead") or _DETAIL.match(units[i].text) or units[i].text.rstrip().endswith(":"):
+            return None
+        return used, found
+
+    def _structured_item(self, u: Unit, details: dict[str, str]) -> None:
+        text = u.text
+        a = len(text) - len(text.lstrip())
+        b = len(text.rstrip())
+        coords = [x.rstrip(".") for x in ag.split_agencies(details.get("coord", ""))
+                  if x not in ("-", "–", "")] if details.get("coord") else []
+        deadline = dl.from_cell(details.get("time", ""), doc_date=self.doc_date, fallback_year=self.fallback_year)
+        start, end = self.clean.source_span(u.clean_offset(a), u.clean_offset(b - 1) + 1)
+        action = text[a:b]
+        self.tasks.append({
+            "lead": details["lead"],
+            "coordinators": coords,
+            "action": action,
+            "deadline": deadline.deadline,
+            "deadline_text": deadline.text,
+            "report_to": self.report_to(action, ag.known_spans(action, self.known)),
+            "implicit_lead": False,
+            "lead_aliases": [],
+            "due_at": deadline.due_at,
+            "begins": deadline.begins,
+            "recurring": deadline.recurring,
+            "start": start,
+            "end": end,
+        })
+
     # -- tables ---------------------------------------------------------------------------------
 
     def _table_row(self, u: Unit, table: dict | None) -> dict | None:
@@ -520,7 +632,8 @@ class Reader:
                               and i not in (lead_col, content_col)), None),
                 "n": len(cells),
             }
-        if content_col is not None and lead_col is None and re.search(r"cơ quan|đơn vị|thực hiện", " ".join(lowered)):
+        if content_col is not None and lead_col is None and re.search(r"cơ quan|đơn vị|thực hiện", " ".join(lowered)) \
+                and max(len(c) for c in lowered) <= 60:  # header cells are short; a row naming "nhiệm vụ" is not one
             return {"pending": lowered, "n": len(cells)}  # the first row of a two-row header
         if table is None or "pending" in table:
             return None
@@ -554,6 +667,13 @@ class Reader:
             "end": end,
         })
         return table
+
+
+_DETAIL = re.compile(
+    r"\s*(?:(?P<lead>(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thực hiện chính))"
+    r"|(?P<coord>(?:Cơ quan|Đơn vị)\s+phối hợp)"
+    r"|(?P<time>Thời hạn(?:\s+hoàn thành)?|Thời gian(?:\s+(?:hoàn thành|thực hiện))?|Hạn hoàn thành|Tiến độ)"
+    r"|Sản phẩm|Kết quả|Kinh phí)\s*:", re.IGNORECASE)
 
 
 def _cells(text: str, n: int | None = None) -> list[tuple[int, int, str]]:
