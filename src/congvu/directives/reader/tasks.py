@@ -589,10 +589,14 @@ class Reader:
         coords = [x.rstrip(".") for x in ag.split_agencies(details.get("coord", ""))
                   if x not in ("-", "–", "")] if details.get("coord") else []
         deadline = dl.from_cell(details.get("time", ""), doc_date=self.doc_date, fallback_year=self.fallback_year)
+        self._cell_task(u, a, b, action=text[a:b], lead=details["lead"], coords=coords, deadline=deadline)
+
+    def _cell_task(self, u: Unit, a: int, b: int, *, action: str, lead: str, coords: list[str], deadline) -> None:
+        """A task whose lead, coordinators and deadline come from labelled cells (a table row or a structured
+        item), its action being the text between offsets ``a`` and ``b`` of unit ``u``."""
         start, end = self.clean.source_span(u.clean_offset(a), u.clean_offset(b - 1) + 1)
-        action = text[a:b]
         self.tasks.append({
-            "lead": details["lead"],
+            "lead": lead,
             "coordinators": coords,
             "action": action,
             "deadline": deadline.deadline,
@@ -649,23 +653,7 @@ class Reader:
         time_cell = cells[table["time"]][2] if table["time"] is not None and table["time"] < len(cells) else ""
         deadline = dl.from_cell(time_cell, doc_date=self.doc_date, fallback_year=self.fallback_year)
         a, b = action_cell[0], action_cell[1]
-        start, end = self.clean.source_span(u.clean_offset(a), u.clean_offset(b - 1) + 1)
-        action = action_cell[2]
-        self.tasks.append({
-            "lead": lead,
-            "coordinators": coords,
-            "action": action,
-            "deadline": deadline.deadline,
-            "deadline_text": deadline.text,
-            "report_to": self.report_to(action, ag.known_spans(action, self.known)),
-            "implicit_lead": False,
-            "lead_aliases": [],
-            "due_at": deadline.due_at,
-            "begins": deadline.begins,
-            "recurring": deadline.recurring,
-            "start": start,
-            "end": end,
-        })
+        self._cell_task(u, a, b, action=action_cell[2], lead=lead, coords=coords, deadline=deadline)
         return table
 
 
