@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from concurrency import require_postgres, run_parallel
 from documents_helpers import incoming_data, make_pdf
 
 from congvu.documents import services
@@ -16,30 +14,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: row locks (select_for_update) are what is tested; "
-                    "run with DATABASE_URL=postgres://…")
-
-
-def _run_parallel(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
+    require_postgres("row locks (select_for_update)")
 
 
 def test_concurrent_issuances_are_gapless_and_unique():
@@ -57,7 +32,7 @@ def test_concurrent_issuances_are_gapless_and_unique():
     clerk2 = factories.StaffFactory(agency=org.snv, unit=org.snv_unit, roles=["van_thu"])
     clerks = [org.snv_clerk, clerk2]
     jobs = [lambda d=d, c=clerks[i % 2]: services.issue(actor=c.user, document=d) for i, d in enumerate(drafts)]
-    assert _run_parallel(jobs) == []
+    assert run_parallel(jobs)[1] == []
     numbers = sorted(Document.objects.filter(direction="outgoing").values_list("number", flat=True))
     assert numbers == list(range(1, 13))
     assert Register.objects.get(direction="outgoing").last_number == 12
@@ -70,6 +45,6 @@ def test_concurrent_registrations_are_gapless_and_unique():
     pdf = make_pdf("Văn bản đến đồng thời để thử khóa sổ đăng ký")
     jobs = [lambda i=i: services.incoming_register(actor=org.snv_clerk.user, data=incoming_data(number=100 + i),
                                                    files=[("a.pdf", pdf)]) for i in range(10)]
-    assert _run_parallel(jobs) == []
+    assert run_parallel(jobs)[1] == []
     numbers = sorted(Document.objects.values_list("register_number", flat=True))
     assert numbers == list(range(1, 11))

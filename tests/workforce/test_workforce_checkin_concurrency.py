@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from concurrency import require_postgres, run_parallel
 from django.test import Client
 
 from congvu.accounts.services import token_create
@@ -17,32 +15,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent transactions and the unique constraints under them are what is "
-                    "tested; run with DATABASE_URL=postgres://…")
-
-
-def _run_parallel(jobs):
-    """Run ``jobs`` at once, each thread on its own database connection; results and errors in order."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors = []
-
-    def worker(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
+    require_postgres("concurrent transactions and the unique constraints under them")
 
 
 def test_concurrent_double_tap_with_one_key_is_one_checkin():
@@ -51,7 +24,7 @@ def test_concurrent_double_tap_with_one_key_is_one_checkin():
     org = factories.build_org()
     staff = org.snv_specialist
     jobs = [lambda: services.checkin(staff=staff, mode="home", idempotency_key="tap-42", ip="10.0.0.1")] * 8
-    results, errors = _run_parallel(jobs)
+    results, errors = run_parallel(jobs)
     assert errors == []
     assert CheckIn.objects.filter(staff=staff).count() == 1
     row = CheckIn.objects.get(staff=staff)
@@ -67,7 +40,7 @@ def test_concurrent_checkins_without_a_shared_key_are_one_per_day_and_mode():
     # two devices, each with its own key, and a client without any key: still one check-in at home today
     jobs = [lambda i=i: services.checkin(staff=staff, mode="home", idempotency_key=f"device-{i % 3}" if i % 4 else None)
             for i in range(8)]
-    results, errors = _run_parallel(jobs)
+    results, errors = run_parallel(jobs)
     assert errors == []
     assert CheckIn.objects.filter(staff=staff, mode="home").count() == 1
     assert len({check.pk for check, _created in results}) == 1
@@ -85,7 +58,7 @@ def test_concurrent_api_double_tap_is_one_checkin():
                                  HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_IDEMPOTENCY_KEY="double-tap")
         return response.status_code, response.json()
 
-    results, errors = _run_parallel([tap] * 6)
+    results, errors = run_parallel([tap] * 6)
     assert errors == []
     assert sorted(status for status, _body in results) == [200] * 5 + [201]
     assert len({body["id"] for _status, body in results}) == 1
