@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import unicodedata
 
-import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
+from samples import docx_bytes
 
 from congvu.core.filetext import FileTextError, kind_of, text_of
 
@@ -27,20 +27,6 @@ def blank_pdf_bytes() -> bytes:
 
     return HTML(string="<html><body><div style='width:5cm;height:5cm;background:#000'></div></body></html>"
                 ).write_pdf()
-
-
-def _docx(paragraphs, table=None) -> bytes:
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    if table:
-        t = d.add_table(rows=len(table), cols=len(table[0]))
-        for i, row in enumerate(table):
-            for j, cell in enumerate(row):
-                t.cell(i, j).text = cell
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 def test_utf8_and_nfd_text_become_nfc():
@@ -63,7 +49,8 @@ def test_pdf_text_layer(pdf_bytes):
 
 
 def test_docx_paragraphs_and_tables_in_order():
-    data = _docx(["THÔNG BÁO", BODY], table=[["STT", "Nhiệm vụ", "Cơ quan chủ trì"], ["1", "Rà soát", "Sở Tư pháp"]])
+    table = [["STT", "Nhiệm vụ", "Cơ quan chủ trì"], ["1", "Rà soát", "Sở Tư pháp"]]
+    data = docx_bytes(["THÔNG BÁO", BODY], table=table)
     text = text_of(data)
     assert text.splitlines()[0] == "THÔNG BÁO"
     assert "1 | Rà soát | Sở Tư pháp" in text
@@ -127,5 +114,5 @@ def test_size_limits():
 
 def test_kind_of():
     assert kind_of(b"%PDF-1.4") == "pdf"
-    assert kind_of(_docx(["x"])) == "docx"
+    assert kind_of(docx_bytes(["x"])) == "docx"
     assert kind_of("Số: 12/TB-UBND".encode()) == "text"

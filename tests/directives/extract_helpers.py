@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-import docx
+from samples import docx_bytes
 
 HERE = Path(__file__).parent
 OWN_CORPUS = HERE / "corpus"
@@ -34,15 +33,4 @@ def labelled(folder: Path) -> list[tuple[str, str, dict]]:
     return out
 
 
-def make_docx(paragraphs, table=None) -> bytes:
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    if table:
-        t = d.add_table(rows=len(table), cols=len(table[0]))
-        for i, row in enumerate(table):
-            for j, cell in enumerate(row):
-                t.cell(i, j).text = cell
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
+make_docx = docx_bytes

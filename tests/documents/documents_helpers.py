@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import io
+from samples import docx_bytes, pdf_bytes
 
 from congvu.documents import services
 
-_PDF_CACHE: dict[str, bytes] = {}
-
 
 def make_pdf(text: str) -> bytes:
-    """A real PDF with a text layer (WeasyPrint), cached per text."""
-    if text not in _PDF_CACHE:
-        from weasyprint import HTML
-
-        paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines())
-        _PDF_CACHE[text] = HTML(string=f"<html><body style='font-family: Liberation Serif'>{paragraphs}"
-                                        "</body></html>").write_pdf()
-    return _PDF_CACHE[text]
+    """A real PDF with a text layer (WeasyPrint), one paragraph per line."""
+    return pdf_bytes(text)
 
 
 def make_docx(text: str) -> bytes:
-    import docx
-
-    d = docx.Document()
-    for line in text.splitlines():
-        d.add_paragraph(line)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+    return docx_bytes(text.splitlines())
 
 
 INCOMING_TEXT = """BỘ NỘI VỤ
