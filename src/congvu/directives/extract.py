@@ -40,6 +40,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from congvu.core.filetext import FileTextError
 from congvu.core.text import repair
 
 from .reader import agencies as _agencies
@@ -56,13 +57,9 @@ MAX_CHARS = 2_000_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class ExtractError(ValueError):
-    """The input cannot be read.  ``code`` is stable, ``message`` is Vietnamese for a person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ExtractError(FileTextError):
+    """The input cannot be read.  ``code`` is stable, ``message`` is Vietnamese for a person (the same
+    contract as :class:`congvu.core.filetext.FileTextError`, whose codes a file's errors keep)."""
 
 
 def prepare(text: str) -> str:
